@@ -1,0 +1,5 @@
+//! The analysis engine: pure Rust, no browser code, shared by the app and the CLI.
+
+pub mod demo;
+pub mod model;
+pub mod summary;

@@ -1,0 +1,244 @@
+//! The in-memory data model every analysis reads.
+//!
+//! Orders are columnar and sorted by (customer, day) so that a customer's history is one
+//! contiguous slice: a million orders cost about 24 bytes each, and per-customer passes
+//! need no hashing. Customers are interned: analyses refer to them by `CustomerId`.
+//! See `docs/data-model.md`.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Days since 1970-01-01 (the Unix epoch), so date arithmetic is integer arithmetic.
+pub type Day = i32;
+
+/// Index into `Dataset::customers`.
+pub type CustomerId = u32;
+
+const EPOCH_CE_DAYS: i32 = 719_163; // NaiveDate(1970-01-01).num_days_from_ce()
+
+pub fn day_from_date(date: NaiveDate) -> Day {
+    date.num_days_from_ce() - EPOCH_CE_DAYS
+}
+
+pub fn date_from_day(day: Day) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(day + EPOCH_CE_DAYS).expect("day within chrono's range")
+}
+
+pub fn day_from_ymd(y: i32, m: u32, d: u32) -> Option<Day> {
+    NaiveDate::from_ymd_opt(y, m, d).map(day_from_date)
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_day(day: Day) -> String {
+    date_from_day(day).format("%Y-%m-%d").to_string()
+}
+
+/// Master data of one customer. Text fields are empty when unknown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    /// The key orders refer to (customer code, or the name when there is no code).
+    pub key: String,
+    pub name: String,
+    pub industry: String,
+    pub region: String,
+    pub size: String,
+    pub manager: String,
+    pub first_cooperation: Option<Day>,
+    pub credit_limit: Option<f64>,
+    /// Manual scores from the customer table, normalised to 0-100.
+    pub strategic_fit: Option<f64>,
+    pub influence: Option<f64>,
+    pub growth_potential: Option<f64>,
+    pub nps: Option<f64>,
+}
+
+/// Orders after line items are summed, one row per order, sorted by (customer, day).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Orders {
+    pub customer: Vec<CustomerId>,
+    pub day: Vec<Day>,
+    /// Net amount; returns and cancellations are negative.
+    pub amount: Vec<f64>,
+    /// Gross profit, present when the source had it for the orders.
+    pub profit: Option<Vec<f64>>,
+}
+
+impl Orders {
+    pub fn len(&self) -> usize {
+        self.customer.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InteractionKind {
+    Complaint,
+    Inquiry,
+    Feedback,
+    Visit,
+    Nps,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub customer: CustomerId,
+    pub day: Day,
+    pub kind: InteractionKind,
+    pub score: Option<f64>,
+}
+
+/// Everything the analyses need. Build it with [`DatasetBuilder`] so the invariants hold.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub customers: Vec<Customer>,
+    pub orders: Orders,
+    /// `orders` rows of customer `c` are `order_start[c]..order_start[c + 1]`.
+    pub order_start: Vec<u32>,
+    pub interactions: Vec<Interaction>,
+}
+
+impl Dataset {
+    /// Row range of one customer's orders (sorted by day).
+    pub fn orders_of(&self, c: CustomerId) -> std::ops::Range<usize> {
+        self.order_start[c as usize] as usize..self.order_start[c as usize + 1] as usize
+    }
+
+    pub fn has_profit(&self) -> bool {
+        self.orders.profit.is_some()
+    }
+
+    /// First and last order day, or `None` without orders.
+    pub fn day_range(&self) -> Option<(Day, Day)> {
+        let min = self.orders.day.iter().copied().min()?;
+        let max = self.orders.day.iter().copied().max()?;
+        Some((min, max))
+    }
+}
+
+/// Collects customers and order rows in any order, then sorts and indexes them.
+#[derive(Debug, Default)]
+pub struct DatasetBuilder {
+    customers: Vec<Customer>,
+    index: HashMap<String, CustomerId>,
+    rows: Vec<(CustomerId, Day, f64, f64)>,
+    any_profit: bool,
+    interactions: Vec<Interaction>,
+}
+
+impl DatasetBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The id of `key`, creating a customer with only that key when it is new.
+    pub fn intern(&mut self, key: &str) -> CustomerId {
+        if let Some(&id) = self.index.get(key) {
+            return id;
+        }
+        let id = self.customers.len() as CustomerId;
+        self.customers.push(Customer {
+            key: key.to_owned(),
+            ..Customer::default()
+        });
+        self.index.insert(key.to_owned(), id);
+        id
+    }
+
+    /// Adds or completes a customer's master data (fields already set are overwritten).
+    pub fn customer(&mut self, customer: Customer) -> CustomerId {
+        let id = self.intern(&customer.key);
+        self.customers[id as usize] = customer;
+        id
+    }
+
+    pub fn customer_mut(&mut self, id: CustomerId) -> &mut Customer {
+        &mut self.customers[id as usize]
+    }
+
+    /// One order; call it again with the same customer and day for another order that day.
+    pub fn order(&mut self, customer: CustomerId, day: Day, amount: f64, profit: Option<f64>) {
+        self.any_profit |= profit.is_some();
+        self.rows
+            .push((customer, day, amount, profit.unwrap_or(0.0)));
+    }
+
+    pub fn interaction(&mut self, interaction: Interaction) {
+        self.interactions.push(interaction);
+    }
+
+    pub fn build(mut self) -> Dataset {
+        // Stable sort keeps same-day orders in input order.
+        self.rows.sort_by_key(|&(c, d, _, _)| (c, d));
+        let n = self.rows.len();
+        let mut orders = Orders {
+            customer: Vec::with_capacity(n),
+            day: Vec::with_capacity(n),
+            amount: Vec::with_capacity(n),
+            profit: self.any_profit.then(|| Vec::with_capacity(n)),
+        };
+        let mut order_start = vec![0u32; self.customers.len() + 1];
+        for &(c, d, a, p) in &self.rows {
+            orders.customer.push(c);
+            orders.day.push(d);
+            orders.amount.push(a);
+            if let Some(profit) = orders.profit.as_mut() {
+                profit.push(p);
+            }
+            order_start[c as usize + 1] += 1;
+        }
+        for i in 1..order_start.len() {
+            order_start[i] += order_start[i - 1];
+        }
+        self.interactions.sort_by_key(|i| (i.customer, i.day));
+        Dataset {
+            customers: self.customers,
+            orders,
+            order_start,
+            interactions: self.interactions,
+        }
+    }
+}
+
+/// Calendar month index (year * 12 + month0), for monthly bucketing.
+pub fn month_index(day: Day) -> i32 {
+    let d = date_from_day(day);
+    d.year() * 12 + d.month0() as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_round_trips_and_epoch_is_zero() {
+        assert_eq!(day_from_ymd(1970, 1, 1), Some(0));
+        assert_eq!(day_from_ymd(2024, 3, 1), Some(19_783));
+        assert_eq!(format_day(19_783), "2024-03-01");
+        assert_eq!(day_from_ymd(2023, 2, 29), None);
+    }
+
+    #[test]
+    fn builder_sorts_orders_and_indexes_customers() {
+        let mut b = DatasetBuilder::new();
+        let x = b.intern("X");
+        let y = b.intern("Y");
+        assert_eq!(b.intern("X"), x);
+        b.order(y, 10, 5.0, None);
+        b.order(x, 20, 1.0, Some(0.5));
+        b.order(x, 3, 2.0, None);
+        let ds = b.build();
+        assert_eq!(ds.orders.customer, vec![x, x, y]);
+        assert_eq!(ds.orders.day, vec![3, 20, 10]);
+        assert_eq!(ds.orders.profit, Some(vec![0.0, 0.5, 0.0]));
+        assert_eq!(ds.orders_of(x), 0..2);
+        assert_eq!(ds.orders_of(y), 2..3);
+        assert_eq!(ds.day_range(), Some((3, 20)));
+        assert_eq!(month_index(day_from_ymd(2024, 12, 31).unwrap()), 2024 * 12 + 11);
+    }
+}
