@@ -59,7 +59,10 @@ fn cmd_demo(mut args: lexopt::Parser) -> Result<(), String> {
         write_file(&path, |w| demo.write_customers_csv(w))?;
     }
     let summary = summary::summarize(&demo.dataset());
-    println!("{}", serde_json::to_string_pretty(&summary).expect("summary serialises"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&summary).expect("summary serialises")
+    );
     Ok(())
 }
 

@@ -1,0 +1,85 @@
+//! The dashboard: headline figures of the open dataset.
+
+use super::{Loaded, format, i18n::texts, use_lang};
+use leptos::prelude::*;
+
+#[component]
+pub fn Dashboard(data: Loaded) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || texts(lang.get());
+    let s = data.summary.clone();
+    let range = match (&s.date_min, &s.date_max) {
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        _ => "–".to_owned(),
+    };
+    let margin = s
+        .gross_profit
+        .filter(|_| s.net_revenue != 0.0)
+        .map(|p| p / s.net_revenue);
+    let active_share = if s.buying_customers > 0 {
+        s.active_last_30_days as f64 / s.buying_customers as f64
+    } else {
+        0.0
+    };
+    let (customers, buying, orders, active) = (
+        s.customers,
+        s.buying_customers,
+        s.orders,
+        s.active_last_30_days,
+    );
+    let (revenue, profit) = (s.net_revenue, s.gross_profit);
+    view! {
+        <section class="dashboard">
+            <div class="page-head">
+                <h1>{move || t().dashboard}</h1>
+                <p class="muted">
+                    {move || t().demo_dataset} " · " {move || t().data_range} ": " {range}
+                </p>
+            </div>
+            <div class="kpis">
+                <Kpi id="customers" value=customers as f64
+                    label=Signal::derive(move || t().customers)
+                    shown=Signal::derive(move || format::count(customers))
+                    note=Signal::derive(move || format!("{} {}", format::count(buying), t().customers_note)) />
+                <Kpi id="orders" value=orders as f64
+                    label=Signal::derive(move || t().orders)
+                    shown=Signal::derive(move || format::count(orders))
+                    note=Signal::derive(String::new) />
+                <Kpi id="net_revenue" value=revenue
+                    label=Signal::derive(move || t().net_revenue)
+                    shown=Signal::derive(move || format::money_short(revenue, lang.get()))
+                    note=Signal::derive(move || format::money(revenue)) />
+                <Kpi id="gross_profit" value=profit.unwrap_or(f64::NAN)
+                    label=Signal::derive(move || t().gross_profit)
+                    shown=Signal::derive(move || profit.map_or("–".to_owned(), |p| format::money_short(p, lang.get())))
+                    note=Signal::derive(move || match margin {
+                        Some(m) => format!("{} {}", t().margin, format::percent(m)),
+                        None => t().no_profit.to_owned(),
+                    }) />
+                <Kpi id="active_last_30_days" value=active as f64
+                    label=Signal::derive(move || t().active_30)
+                    shown=Signal::derive(move || format::count(active))
+                    note=Signal::derive(move || format!("{} {}", format::percent(active_share), t().of_buying)) />
+            </div>
+        </section>
+    }
+}
+
+/// One headline figure. `value` is the exact number, kept in `data-value` for tests and
+/// screen readers' sake; `shown` is the formatted text.
+#[component]
+fn Kpi(
+    id: &'static str,
+    value: f64,
+    label: Signal<&'static str>,
+    shown: Signal<String>,
+    note: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <article class="kpi" data-kpi=id data-value=value.to_string()>
+            <h2 class="kpi-label">{label}</h2>
+            <p class="kpi-value">{shown}</p>
+            <p class="kpi-note">{note}</p>
+        </article>
+    }
+}

@@ -1,0 +1,93 @@
+//! The Leptos single-page app. Components only render and dispatch: every figure comes
+//! from `crate::engine`.
+
+pub mod format;
+pub mod i18n;
+pub mod prefs;
+
+mod dashboard;
+mod start;
+
+use crate::engine::{demo, i18n::Lang, summary::Summary};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+const DEMO: &str = "demo";
+
+/// What the dashboard shows; `Arc` so views share it without cloning the figures.
+#[derive(Clone)]
+pub struct Loaded {
+    pub name: String,
+    pub summary: Arc<Summary>,
+}
+
+fn load_demo() -> Loaded {
+    let ds = demo::generate().dataset();
+    Loaded {
+        name: DEMO.to_owned(),
+        summary: Arc::new(crate::engine::summary::summarize(&ds)),
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(prefs::initial_lang());
+    Effect::new(move |_| {
+        let l = lang.get();
+        prefs::save_lang(l);
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", if l == Lang::Zh { "zh-CN" } else { "en" });
+        }
+    });
+    provide_context(lang);
+
+    let loaded = RwSignal::new(
+        prefs::open_dataset()
+            .filter(|n| n == DEMO)
+            .map(|_| load_demo()),
+    );
+    let open_demo = move || {
+        prefs::save_open_dataset(Some(DEMO));
+        loaded.set(Some(load_demo()));
+    };
+    let close = move || {
+        prefs::save_open_dataset(None);
+        loaded.set(None);
+    };
+
+    let t = move || i18n::texts(lang.get());
+    view! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"T"</span>
+                <span class="brand-name">"TierLens"</span>
+                <span class="brand-tagline">{move || t().app_tagline}</span>
+            </div>
+            <nav class="topbar-actions">
+                <Show when=move || loaded.with(Option::is_some)>
+                    <button class="btn btn-ghost" on:click=move |_| close()>
+                        {move || t().back_to_start}
+                    </button>
+                </Show>
+                <button
+                    class="btn btn-ghost"
+                    data-testid="lang-toggle"
+                    on:click=move |_| lang.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh })
+                >
+                    {move || t().switch_language}
+                </button>
+            </nav>
+        </header>
+        <main class="page">
+            {move || match loaded.get() {
+                Some(data) => view! { <dashboard::Dashboard data=data /> }.into_any(),
+                None => view! { <start::Start on_demo=open_demo /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// The current language, provided by [`App`].
+pub fn use_lang() -> RwSignal<Lang> {
+    expect_context::<RwSignal<Lang>>()
+}

@@ -1,0 +1,127 @@
+// End-to-end test of the release bundle in headless Chromium (playwright-core, Debian's browser).
+// Serves dist/ on 127.0.0.1, opens the demo, compares the dashboard with the native CLI's
+// figures for the same demo data, toggles and reloads the language, counts network requests
+// and saves screenshots under tests/artifacts/.
+//
+// Run from the repository root after `trunk build --release` and
+// `cargo build --release --bin tierlens` (the README's test command does all of it).
+
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ARTIFACTS = 'tests/artifacts';
+const PORT = Number(process.env.E2E_PORT || 8123);
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) {
+    passed++;
+    console.log(`  ok   ${name}`);
+  } else {
+    failed++;
+    console.log(`  FAIL ${name} ${detail}`);
+  }
+}
+
+async function waitForServer(url) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server at ${url} did not start`);
+}
+
+async function kpis(page) {
+  return page.$$eval('[data-kpi]', (cards) =>
+    Object.fromEntries(cards.map((c) => [c.dataset.kpi, Number(c.dataset.value)])));
+}
+
+const work = mkdtempSync(join(tmpdir(), 'tierlens-e2e-'));
+mkdirSync(ARTIFACTS, { recursive: true });
+
+// The engine's own figures for the demo, computed natively.
+const expected = JSON.parse(execFileSync('target/release/tierlens',
+  ['demo', '--out', join(work, 'demo.csv')], { encoding: 'utf8' }));
+
+const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1',
+  '--directory', 'dist'], { stdio: 'ignore' });
+let context;
+try {
+  await waitForServer(`${ORIGIN}/index.html`);
+  context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    locale: 'zh-CN',
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  await page.goto(ORIGIN + '/', { waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid=use-demo]');
+  const loadRequests = requests.length;
+  check('every request goes to the app\'s own origin',
+    requests.every((u) => u.startsWith(ORIGIN + '/')), JSON.stringify(requests));
+  check('Chinese by default for a zh browser',
+    (await page.textContent('[data-testid=use-demo]')).includes('使用演示数据'));
+  await page.screenshot({ path: `${ARTIFACTS}/start-zh.png` });
+
+  await page.click('[data-testid=use-demo]');
+  await page.waitForSelector('[data-kpi=orders]');
+  const shown = await kpis(page);
+  check('customers equal the CLI', shown.customers === expected.customers,
+    `${shown.customers} vs ${expected.customers}`);
+  check('orders equal the CLI', shown.orders === expected.orders, `${shown.orders} vs ${expected.orders}`);
+  check('net revenue equals the CLI', shown.net_revenue === expected.net_revenue,
+    `${shown.net_revenue} vs ${expected.net_revenue}`);
+  check('gross profit equals the CLI', shown.gross_profit === expected.gross_profit,
+    `${shown.gross_profit} vs ${expected.gross_profit}`);
+  check('active customers equal the CLI', shown.active_last_30_days === expected.active_last_30_days,
+    `${shown.active_last_30_days} vs ${expected.active_last_30_days}`);
+  const ordersText = await page.textContent('[data-kpi=orders] .kpi-value');
+  check('orders are shown grouped', ordersText === expected.orders.toLocaleString('en-US'), ordersText);
+  check('net revenue is shown in 万/亿',
+    /^¥[\d.]+(万|亿)$/.test(await page.textContent('[data-kpi=net_revenue] .kpi-value')));
+  await page.screenshot({ path: `${ARTIFACTS}/dashboard-zh.png`, fullPage: true });
+
+  await page.click('[data-testid=lang-toggle]');
+  await page.waitForFunction(() => document.body.innerText.includes('Dashboard'));
+  check('English after toggling', (await page.textContent('h1')).includes('Dashboard'));
+  check('no request after load (demo and language toggle)', requests.length === loadRequests,
+    JSON.stringify(requests.slice(loadRequests)));
+
+  await page.reload({ waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-kpi=orders]');
+  check('English and the open demo survive a reload',
+    (await page.textContent('h1')).includes('Dashboard')
+      && (await page.getAttribute('html', 'lang')) === 'en');
+  check('figures unchanged after reload',
+    JSON.stringify(await kpis(page)) === JSON.stringify(shown));
+  await page.screenshot({ path: `${ARTIFACTS}/dashboard-en.png`, fullPage: true });
+
+  check('no console errors', errors.length === 0, JSON.stringify(errors));
+} finally {
+  if (context) await context.close();
+  server.kill();
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`\ne2e: ${passed} passed, ${failed} failed`);
+console.log(`screenshots: ${ARTIFACTS}/`);
+process.exit(failed === 0 ? 0 : 1);
