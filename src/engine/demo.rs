@@ -112,7 +112,9 @@ const MANAGERS: &[(&str, &str)] = &[
     ("东北", "刘洋"),
 ];
 /// Relative order rate by calendar month: quiet around the Spring Festival, busy at year end.
-const SEASON: [f64; 12] = [0.9, 0.55, 1.0, 1.05, 1.05, 1.1, 0.95, 0.95, 1.05, 1.0, 1.2, 1.3];
+const SEASON: [f64; 12] = [
+    0.9, 0.55, 1.0, 1.05, 1.05, 1.1, 0.95, 0.95, 1.05, 1.0, 1.2, 1.3,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
@@ -167,7 +169,12 @@ pub fn generate() -> Demo {
         // Size class drives order rate and ticket size; ~5% large, ~30% mid, the rest small.
         let class = rng.unit();
         let (size, rate, ticket, margin) = if class < 0.05 {
-            ("大型", rng.range(3.0, 6.0), rng.range(60_000.0, 160_000.0), rng.range(0.08, 0.14))
+            (
+                "大型",
+                rng.range(3.0, 6.0),
+                rng.range(60_000.0, 160_000.0),
+                rng.range(0.08, 0.14),
+            )
         } else if class < 0.35 {
             // One mid account in six is a "hidden gem" with a much higher margin.
             let margin = if rng.unit() < 1.0 / 6.0 {
@@ -175,9 +182,19 @@ pub fn generate() -> Demo {
             } else {
                 rng.range(0.14, 0.24)
             };
-            ("中型", rng.range(1.0, 2.5), rng.range(15_000.0, 45_000.0), margin)
+            (
+                "中型",
+                rng.range(1.0, 2.5),
+                rng.range(15_000.0, 45_000.0),
+                margin,
+            )
         } else {
-            ("小型", rng.range(0.15, 0.9), rng.range(2_000.0, 12_000.0), rng.range(0.15, 0.28))
+            (
+                "小型",
+                rng.range(0.15, 0.9),
+                rng.range(2_000.0, 12_000.0),
+                rng.range(0.15, 0.28),
+            )
         };
         let shape = match rng.unit() {
             u if u < 0.50 => Shape::Steady,
@@ -201,7 +218,11 @@ pub fn generate() -> Demo {
             region: region.to_owned(),
             size: size.to_owned(),
             manager: manager.to_owned(),
-            first_cooperation: day_from_ymd(FIRST_YEAR + first_month / 12, 1 + (first_month % 12) as u32, 1),
+            first_cooperation: day_from_ymd(
+                FIRST_YEAR + first_month / 12,
+                1 + (first_month % 12) as u32,
+                1,
+            ),
             ..Customer::default()
         });
 
@@ -233,7 +254,10 @@ pub fn generate() -> Demo {
                 let order_margin = (margin + 0.03 * rng.normal()).clamp(0.0, 0.6);
                 let date = date_from_day(day).format("%Y%m%d");
                 let (order_no, total) = if returned {
-                    (format!("TH{date}-{order_seq:05}"), -value * rng.range(0.1, 0.5))
+                    (
+                        format!("TH{date}-{order_seq:05}"),
+                        -value * rng.range(0.1, 0.5),
+                    )
                 } else {
                     (format!("XS{date}-{order_seq:05}"), value)
                 };
@@ -271,7 +295,11 @@ impl Demo {
     /// The dataset the app analyses: order lines summed per order number.
     pub fn dataset(&self) -> Dataset {
         let mut b = DatasetBuilder::new();
-        let ids: Vec<_> = self.customers.iter().map(|c| b.customer(c.clone())).collect();
+        let ids: Vec<_> = self
+            .customers
+            .iter()
+            .map(|c| b.customer(c.clone()))
+            .collect();
         let mut i = 0;
         while i < self.lines.len() {
             let first = &self.lines[i];
@@ -289,7 +317,16 @@ impl Demo {
     /// Order lines as a Chinese ERP sales export (UTF-8, header on the first line).
     pub fn write_orders_csv<W: io::Write>(&self, out: W) -> csv::Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(["单据日期", "单据编号", "客户编码", "客户名称", "产品类别", "价税合计", "毛利", "业务员"])?;
+        w.write_record([
+            "单据日期",
+            "单据编号",
+            "客户编码",
+            "客户名称",
+            "产品类别",
+            "价税合计",
+            "毛利",
+            "业务员",
+        ])?;
         for l in &self.lines {
             let c = &self.customers[l.customer];
             w.write_record([
@@ -310,13 +347,29 @@ impl Demo {
     /// The customer master table.
     pub fn write_customers_csv<W: io::Write>(&self, out: W) -> csv::Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(["客户编码", "客户名称", "行业", "地区", "规模", "业务员", "首次合作日期"])?;
+        w.write_record([
+            "客户编码",
+            "客户名称",
+            "行业",
+            "地区",
+            "规模",
+            "业务员",
+            "首次合作日期",
+        ])?;
         for c in &self.customers {
             let first = c
                 .first_cooperation
                 .map(|d| date_from_day(d).format("%Y-%m-%d").to_string())
                 .unwrap_or_default();
-            w.write_record([&c.key, &c.name, &c.industry, &c.region, &c.size, &c.manager, &first])?;
+            w.write_record([
+                &c.key,
+                &c.name,
+                &c.industry,
+                &c.region,
+                &c.size,
+                &c.manager,
+                &first,
+            ])?;
         }
         w.flush()?;
         Ok(())
@@ -337,11 +390,18 @@ mod tests {
         let (first, last) = ds.day_range().unwrap();
         assert!(first >= day_from_ymd(FIRST_YEAR, 1, 1).unwrap());
         assert!(last <= day_from_ymd(FIRST_YEAR + YEARS - 1, 12, 31).unwrap());
-        assert!((8_000..20_000).contains(&ds.orders.len()), "{} orders", ds.orders.len());
+        assert!(
+            (8_000..20_000).contains(&ds.orders.len()),
+            "{} orders",
+            ds.orders.len()
+        );
 
         // Returns exist but are rare.
         let returns = ds.orders.amount.iter().filter(|&&a| a < 0.0).count();
-        assert!(returns > 20 && returns * 50 < ds.orders.len(), "{returns} returns");
+        assert!(
+            returns > 20 && returns * 50 < ds.orders.len(),
+            "{returns} returns"
+        );
 
         // Revenue is concentrated: the top 20% of customers bring well over half of it.
         let mut revenue: Vec<f64> = (0..CUSTOMERS as u32)
@@ -354,7 +414,11 @@ mod tests {
 
         // Some customers stop buying well before the end; all names are distinct.
         let quiet = (0..CUSTOMERS as u32)
-            .filter(|&c| ds.orders_of(c).next_back().is_some_and(|i| ds.orders.day[i] < last - 180))
+            .filter(|&c| {
+                ds.orders_of(c)
+                    .next_back()
+                    .is_some_and(|i| ds.orders.day[i] < last - 180)
+            })
             .count();
         assert!(quiet >= 15, "{quiet} customers quiet for 180 days");
         let names: HashSet<_> = a.customers.iter().map(|c| &c.name).collect();
@@ -363,7 +427,9 @@ mod tests {
         // February is the quietest month of the year (Spring Festival).
         let mut by_month: HashMap<u32, usize> = HashMap::new();
         for &d in &ds.orders.day {
-            *by_month.entry(chrono::Datelike::month(&date_from_day(d))).or_default() += 1;
+            *by_month
+                .entry(chrono::Datelike::month(&date_from_day(d)))
+                .or_default() += 1;
         }
         let feb = by_month[&2];
         assert!(by_month.values().all(|&n| n >= feb));
@@ -375,7 +441,10 @@ mod tests {
         let ds = demo.dataset();
         let lines: f64 = demo.lines.iter().map(|l| l.amount).sum();
         let orders: f64 = ds.orders.amount.iter().sum();
-        assert!((lines - orders).abs() < 1e-9 * lines.abs(), "{lines} vs {orders}");
+        assert!(
+            (lines - orders).abs() < 1e-9 * lines.abs(),
+            "{lines} vs {orders}"
+        );
         let distinct: HashSet<_> = demo.lines.iter().map(|l| &l.order_no).collect();
         assert_eq!(distinct.len(), ds.orders.len());
     }

@@ -239,6 +239,9 @@ mod tests {
         assert_eq!(ds.orders_of(x), 0..2);
         assert_eq!(ds.orders_of(y), 2..3);
         assert_eq!(ds.day_range(), Some((3, 20)));
-        assert_eq!(month_index(day_from_ymd(2024, 12, 31).unwrap()), 2024 * 12 + 11);
+        assert_eq!(
+            month_index(day_from_ymd(2024, 12, 31).unwrap()),
+            2024 * 12 + 11
+        );
     }
 }

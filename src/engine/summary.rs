@@ -29,7 +29,11 @@ pub fn summarize(ds: &Dataset) -> Summary {
     let buying = (0..n).filter(|&c| !ds.orders_of(c).is_empty()).count();
     // A customer's orders are sorted by day, so the last one tells whether it is active.
     let active = (0..n)
-        .filter(|&c| ds.orders_of(c).next_back().is_some_and(|i| ds.orders.day[i] >= since))
+        .filter(|&c| {
+            ds.orders_of(c)
+                .next_back()
+                .is_some_and(|i| ds.orders.day[i] >= since)
+        })
         .count();
     Summary {
         customers: ds.customers.len(),
