@@ -62,6 +62,13 @@ pub struct Orders {
     pub amount: Vec<f64>,
     /// Gross profit, present when the source had it for the orders.
     pub profit: Option<Vec<f64>>,
+    /// Payment due date of each order, present when the source had a due-date column
+    /// (`None` for an order without one); for settlement speed and overdue analyses.
+    #[serde(default)]
+    pub due: Option<Vec<Option<Day>>>,
+    /// Date each order was paid, present when the source had a paid-date column.
+    #[serde(default)]
+    pub paid: Option<Vec<Option<Day>>>,
 }
 
 impl Orders {
@@ -122,12 +129,25 @@ impl Dataset {
 }
 
 /// Collects customers and order rows in any order, then sorts and indexes them.
+/// When an order was due and when it was paid, as far as the source says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terms {
+    pub due: Option<Day>,
+    pub paid: Option<Day>,
+}
+
+/// `Day::MIN` stands for "no date" inside the builder, keeping a row at 32 bytes.
+const NO_DAY: Day = Day::MIN;
+
 #[derive(Debug, Default)]
 pub struct DatasetBuilder {
     customers: Vec<Customer>,
     index: HashMap<String, CustomerId>,
-    rows: Vec<(CustomerId, Day, f64, f64)>,
+    /// (customer, day, amount, profit, due, paid)
+    rows: Vec<(CustomerId, Day, f64, f64, Day, Day)>,
     any_profit: bool,
+    any_due: bool,
+    any_paid: bool,
     interactions: Vec<Interaction>,
 }
 
@@ -163,9 +183,34 @@ impl DatasetBuilder {
 
     /// One order; call it again with the same customer and day for another order that day.
     pub fn order(&mut self, customer: CustomerId, day: Day, amount: f64, profit: Option<f64>) {
+        self.order_with_terms(customer, day, amount, profit, Terms::default());
+    }
+
+    /// One order with its payment terms.
+    pub fn order_with_terms(
+        &mut self,
+        customer: CustomerId,
+        day: Day,
+        amount: f64,
+        profit: Option<f64>,
+        terms: Terms,
+    ) {
         self.any_profit |= profit.is_some();
-        self.rows
-            .push((customer, day, amount, profit.unwrap_or(0.0)));
+        self.any_due |= terms.due.is_some();
+        self.any_paid |= terms.paid.is_some();
+        self.rows.push((
+            customer,
+            day,
+            amount,
+            profit.unwrap_or(0.0),
+            terms.due.unwrap_or(NO_DAY),
+            terms.paid.unwrap_or(NO_DAY),
+        ));
+    }
+
+    /// Room for `n` more orders, so a large import does not grow the buffer by doubling.
+    pub fn reserve_orders(&mut self, n: usize) {
+        self.rows.reserve_exact(n);
     }
 
     pub fn interaction(&mut self, interaction: Interaction) {
@@ -174,21 +219,30 @@ impl DatasetBuilder {
 
     pub fn build(mut self) -> Dataset {
         // Stable sort keeps same-day orders in input order.
-        self.rows.sort_by_key(|&(c, d, _, _)| (c, d));
+        self.rows.sort_by_key(|&(c, d, ..)| (c, d));
         let n = self.rows.len();
         let mut orders = Orders {
             customer: Vec::with_capacity(n),
             day: Vec::with_capacity(n),
             amount: Vec::with_capacity(n),
             profit: self.any_profit.then(|| Vec::with_capacity(n)),
+            due: self.any_due.then(|| Vec::with_capacity(n)),
+            paid: self.any_paid.then(|| Vec::with_capacity(n)),
         };
+        let day = |d: Day| (d != NO_DAY).then_some(d);
         let mut order_start = vec![0u32; self.customers.len() + 1];
-        for &(c, d, a, p) in &self.rows {
+        for &(c, d, a, p, due, paid) in &self.rows {
             orders.customer.push(c);
             orders.day.push(d);
             orders.amount.push(a);
             if let Some(profit) = orders.profit.as_mut() {
                 profit.push(p);
+            }
+            if let Some(v) = orders.due.as_mut() {
+                v.push(day(due));
+            }
+            if let Some(v) = orders.paid.as_mut() {
+                v.push(day(paid));
             }
             order_start[c as usize + 1] += 1;
         }
@@ -236,6 +290,10 @@ mod tests {
         assert_eq!(ds.orders.customer, vec![x, x, y]);
         assert_eq!(ds.orders.day, vec![3, 20, 10]);
         assert_eq!(ds.orders.profit, Some(vec![0.0, 0.5, 0.0]));
+        assert_eq!(
+            (ds.orders.due.as_ref(), ds.orders.paid.as_ref()),
+            (None, None)
+        );
         assert_eq!(ds.orders_of(x), 0..2);
         assert_eq!(ds.orders_of(y), 2..3);
         assert_eq!(ds.day_range(), Some((3, 20)));
@@ -243,5 +301,19 @@ mod tests {
             month_index(day_from_ymd(2024, 12, 31).unwrap()),
             2024 * 12 + 11
         );
+    }
+
+    #[test]
+    fn payment_terms_follow_their_order_through_the_sort() {
+        let mut b = DatasetBuilder::new();
+        let x = b.intern("X");
+        let terms = |due, paid| Terms { due, paid };
+        b.order_with_terms(x, 20, 1.0, None, terms(Some(50), None));
+        b.order_with_terms(x, 10, 2.0, None, terms(Some(40), Some(45)));
+        let ds = b.build();
+        assert_eq!(ds.orders.day, vec![10, 20]);
+        assert_eq!(ds.orders.due, Some(vec![Some(40), Some(50)]));
+        assert_eq!(ds.orders.paid, Some(vec![Some(45), None]));
+        assert_eq!(ds.orders.profit, None);
     }
 }
