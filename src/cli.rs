@@ -6,12 +6,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tierlens::engine::{demo, summary};
 
+#[path = "cli/import.rs"]
+mod import;
+
 const USAGE: &str = "\
 tierlens - customer value and loyalty analysis
 
 Usage:
   tierlens demo --out FILE [--customers FILE]   write the demo orders (and customers) as CSV,
                                                 print their summary as JSON
+  tierlens import FILE [--customers FILE] [--interactions FILE] [--map [customers.|interactions.]field=column ...]
+         [--sheet NAME] [--date-order dmy|mdy] [--cancel-prefix C] [--rejected OUT.csv]
+                                                import orders (CSV/TSV/XLSX/XLS, any encoding), print the report as JSON
   tierlens --version
   tierlens --help";
 
@@ -38,6 +44,7 @@ fn run() -> Result<(), String> {
             Ok(())
         }
         Some(Value(cmd)) if cmd == "demo" => cmd_demo(args),
+        Some(Value(cmd)) if cmd == "import" => import::run(args),
         Some(other) => Err(format!("{}\n\n{USAGE}", other.unexpected())),
     }
 }

@@ -1,0 +1,134 @@
+//! Where the data starts and which lines are not data.
+//!
+//! Report-style exports put a title, a date range or blank lines above the header, and
+//! subtotal and total lines (合计, 小计, 总计, Total, Subtotal) between and below the data. The
+//! header is the row among the first [`HEADER_SEARCH_ROWS`] that maps the most fields; a
+//! total line is one whose first non-empty cell, or its customer, date or order-number cell,
+//! is such a label.
+
+use super::mapping::{Field, TableKind, header_score};
+use super::parse::trim_cell;
+use std::collections::BTreeMap;
+
+/// How many rows from the top may hold the header.
+pub const HEADER_SEARCH_ROWS: usize = 30;
+
+/// Index (into `rows`) of the header row, or `None` when no row names at least two fields.
+pub fn find_header(
+    rows: &[Vec<String>],
+    table: TableKind,
+    overrides: &BTreeMap<Field, String>,
+) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, row) in rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        let score = header_score(row, table, overrides);
+        if score >= 2 && best.is_none_or(|(_, s)| score > s) {
+            best = Some((i, score));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Whether a cell is a subtotal or total label (`合计`, `小计：`, `本页小计`, `Total`,
+/// `Grand total`, `Subtotal for C001`).
+pub fn is_total_label(cell: &[u8]) -> bool {
+    let cell = trim_cell(cell);
+    let Some(&first) = cell.first() else {
+        return false;
+    };
+    // Cheap rejection: every label starts with one of these bytes (CJK labels with 0xE5..0xE7).
+    if !matches!(first, 0xE5..=0xE7 | b'T' | b't' | b'S' | b's' | b'G' | b'g') {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(cell) else {
+        return false;
+    };
+    let text = text.trim_end_matches([':', '：']);
+    if !text.is_ascii() {
+        return text.chars().count() <= 12
+            && ["合计", "小计", "总计"].iter().any(|w| {
+                text.ends_with(w)
+                    || text.strip_prefix(w).is_some_and(|rest| {
+                        rest.starts_with([' ', '　', '(', '（', '-', ':', '：'])
+                    })
+            });
+    }
+    let lower = text.to_ascii_lowercase();
+    const LABELS: [&str; 6] = [
+        "total",
+        "totals",
+        "subtotal",
+        "sub-total",
+        "sub total",
+        "grand total",
+    ];
+    LABELS.iter().any(|l| {
+        lower == *l
+            || lower
+                .strip_prefix(l)
+                .is_some_and(|rest| rest.starts_with([' ', ':', '(', '-']))
+    })
+}
+
+/// Whether a row (given as cell accessor) is a subtotal or total line.
+pub fn is_total_line<'r>(
+    cells: impl Iterator<Item = &'r [u8]>,
+    key_cells: &[Option<&[u8]>],
+) -> bool {
+    let first = cells.map(trim_cell).find(|c| !c.is_empty());
+    first.is_some_and(is_total_label) || key_cells.iter().flatten().any(|c| is_total_label(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn total_labels() {
+        for yes in [
+            "合计",
+            "小计：",
+            " 总计 ",
+            "本页小计",
+            "本月合计:",
+            "Total",
+            "TOTAL:",
+            "Grand Total",
+            "Subtotal C001",
+            "Total (CNY)",
+        ] {
+            assert!(is_total_label(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "",
+            "客户A",
+            "Totalcare Ltd",
+            "Sun Trading",
+            "2025-01-05",
+            "上海总计量器具有限公司",
+        ] {
+            assert!(!is_total_label(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn header_below_title_lines() {
+        let rows: Vec<Vec<String>> = [
+            vec!["2025年销售明细表"],
+            vec!["期间：2025-01-01 至 2025-03-31"],
+            vec!["单据日期", "客户名称", "金额"],
+            vec!["2025-01-05", "客户A", "100"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|s| s.to_string()).collect())
+        .collect();
+        assert_eq!(
+            find_header(&rows, TableKind::Orders, &BTreeMap::new()),
+            Some(2)
+        );
+        assert_eq!(
+            find_header(&rows[..2], TableKind::Orders, &BTreeMap::new()),
+            None
+        );
+    }
+}

@@ -1,0 +1,335 @@
+//! Rows of a file as byte records with their physical line numbers, for CSV/TSV text and for
+//! spreadsheets alike.
+//!
+//! CSV goes through the `csv` crate (quoted fields, embedded newlines, `""` escapes) into one
+//! reused `ByteRecord`, so reading a row allocates nothing. The line of a row counts every
+//! physical line (blank lines, CRLF and newlines inside quotes included); it is counted here
+//! from the record's byte offset, because `csv::Position::line()` skips blank lines and
+//! counts a CRLF file's lines wrongly. Spreadsheets are read whole by
+//! `calamine` (xlsx, xlsm, xlsb, xls, ods) and each row is written into the same kind of
+//! record, its line being the sheet's row number.
+
+use super::decode::{self, DecodeError};
+use calamine::{Data, Range, Reader};
+use csv::ByteRecord;
+use std::borrow::Cow;
+use std::fmt::Write;
+use std::io::Cursor;
+
+/// A file ready to be read row by row.
+pub enum Loaded<'a> {
+    Text {
+        text: Cow<'a, str>,
+        encoding: &'static str,
+        delimiter: u8,
+    },
+    Sheet {
+        range: Range<Data>,
+        /// All sheet names, for the user to choose from.
+        sheets: Vec<String>,
+        sheet: String,
+        format: &'static str,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    Decode(DecodeError),
+    Spreadsheet(String),
+    NoSheet { sheet: String, sheets: Vec<String> },
+}
+
+impl<'a> Loaded<'a> {
+    /// Loads a file: a spreadsheet (by content or name) or text in any supported encoding.
+    /// `limit` bounds how many text bytes are decoded (previews).
+    pub fn load(
+        bytes: &'a [u8],
+        name: &str,
+        sheet: Option<&str>,
+        limit: usize,
+    ) -> Result<Loaded<'a>, LoadError> {
+        if bytes.is_empty() {
+            return Err(LoadError::Decode(DecodeError::Empty));
+        }
+        if decode::is_spreadsheet(bytes, name) {
+            return load_sheet(bytes, sheet);
+        }
+        let decoded = if limit < bytes.len() {
+            decode::decode_prefix(bytes, limit)
+        } else {
+            decode::decode(bytes)
+        }
+        .map_err(LoadError::Decode)?;
+        let delimiter = detect_delimiter(&decoded.text);
+        Ok(Loaded::Text {
+            text: decoded.text,
+            encoding: decoded.encoding,
+            delimiter,
+        })
+    }
+
+    /// Encoding of a text file, or the spreadsheet format.
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Loaded::Text { encoding, .. } => encoding,
+            Loaded::Sheet { format, .. } => format,
+        }
+    }
+
+    pub fn rows(&self) -> Rows<'_> {
+        match self {
+            Loaded::Text {
+                text, delimiter, ..
+            } => Rows::Csv {
+                reader: csv_reader(text.as_bytes(), *delimiter),
+                text: text.as_bytes(),
+                counted: 0,
+                newlines: 0,
+            },
+            Loaded::Sheet { range, .. } => Rows::Sheet {
+                rows: range.rows(),
+                start: range.start().map_or(0, |(r, _)| r as u64),
+                next: 0,
+                height: range.height().max(1),
+                cell: String::new(),
+            },
+        }
+    }
+
+    /// The first `n` rows as text, for header detection and previews.
+    pub fn head(&self, n: usize) -> Vec<(u64, Vec<String>)> {
+        let mut rows = self.rows();
+        let mut record = ByteRecord::new();
+        let mut out = Vec::new();
+        while out.len() < n {
+            let Some(line) = rows.next(&mut record) else {
+                break;
+            };
+            out.push((
+                line,
+                record
+                    .iter()
+                    .map(|c| String::from_utf8_lossy(c).trim().to_owned())
+                    .collect(),
+            ));
+        }
+        out
+    }
+}
+
+fn load_sheet<'a>(bytes: &'a [u8], sheet: Option<&str>) -> Result<Loaded<'a>, LoadError> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| LoadError::Spreadsheet(e.to_string()))?;
+    let format = match book {
+        calamine::Sheets::Xls(_) => "xls",
+        calamine::Sheets::Xlsx(_) => "xlsx",
+        calamine::Sheets::Xlsb(_) => "xlsb",
+        calamine::Sheets::Ods(_) => "ods",
+    };
+    let sheets = book.sheet_names();
+    let name = match sheet {
+        Some(s) => sheets
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| LoadError::NoSheet {
+                sheet: s.to_owned(),
+                sheets: sheets.clone(),
+            })?,
+        None => sheets.first().cloned().ok_or_else(|| LoadError::NoSheet {
+            sheet: String::new(),
+            sheets: Vec::new(),
+        })?,
+    };
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| LoadError::Spreadsheet(e.to_string()))?;
+    Ok(Loaded::Sheet {
+        range,
+        sheets,
+        sheet: name,
+        format,
+    })
+}
+
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes)
+}
+
+/// Comma, tab, semicolon or pipe: the one that gives the most rows of one field count
+/// (greater than one) among the first rows; ties go to the larger count, then to the order
+/// listed. Title lines above the header do not disturb this, being fewer than the data rows.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &text.as_bytes()[..end];
+    let mut best = (b',', 0usize, 0usize);
+    for d in [b',', b'\t', b';', b'|'] {
+        let mut reader = csv_reader(sample, d);
+        let mut counts = std::collections::HashMap::<usize, usize>::new();
+        let mut record = ByteRecord::new();
+        let mut rows = 0;
+        while rows < 50 && reader.read_byte_record(&mut record).unwrap_or(false) {
+            rows += 1;
+            if record.len() > 1 {
+                *counts.entry(record.len()).or_default() += 1;
+            }
+        }
+        if let Some((&fields, &n)) = counts.iter().max_by_key(|&(&f, &n)| (n, f))
+            && (n, fields) > (best.1, best.2)
+        {
+            best = (d, n, fields);
+        }
+    }
+    best.0
+}
+
+/// A row cursor; see [`Loaded::rows`].
+pub enum Rows<'a> {
+    Csv {
+        reader: csv::Reader<&'a [u8]>,
+        text: &'a [u8],
+        /// Newlines in `text[..counted]`.
+        counted: usize,
+        newlines: u64,
+    },
+    Sheet {
+        rows: calamine::Rows<'a, Data>,
+        start: u64,
+        next: u64,
+        height: usize,
+        cell: String,
+    },
+}
+
+impl Rows<'_> {
+    /// Reads the next row into `record`; its 1-based physical line, or `None` at the end.
+    /// Blank text lines are not rows (the `csv` crate skips them); blank sheet rows are.
+    #[inline]
+    pub fn next(&mut self, record: &mut ByteRecord) -> Option<u64> {
+        match self {
+            Rows::Csv {
+                reader,
+                text,
+                counted,
+                newlines,
+            } => {
+                // Reading from memory cannot fail: there is no I/O, and `flexible` accepts any
+                // field count.
+                if !reader.read_byte_record(record).unwrap_or(false) {
+                    return None;
+                }
+                // `Position::line()` does not count the blank lines the reader skips, nor CRLF
+                // line ends, so the line is counted here: the record starts after any line
+                // ends at its reported byte offset (the end of the previous record).
+                let mut start = record.position().map_or(0, |p| p.byte() as usize);
+                while text.get(start).is_some_and(|&b| b == b'\n' || b == b'\r') {
+                    start += 1;
+                }
+                if start > *counted {
+                    *newlines += count_newlines(&text[*counted..start]);
+                    *counted = start;
+                }
+                Some(*newlines + 1)
+            }
+            Rows::Sheet {
+                rows,
+                start,
+                next,
+                cell,
+                ..
+            } => {
+                let row = rows.next()?;
+                record.clear();
+                for data in row {
+                    cell.clear();
+                    write_cell(cell, data);
+                    record.push_field(cell.as_bytes());
+                }
+                *next += 1;
+                Some(*start + *next)
+            }
+        }
+    }
+
+    /// How far through the file, 0 to 1.
+    pub fn fraction(&self) -> f32 {
+        match self {
+            Rows::Csv { reader, text, .. } => {
+                reader.position().byte() as f32 / text.len().max(1) as f32
+            }
+            Rows::Sheet { next, height, .. } => *next as f32 / *height as f32,
+        }
+    }
+}
+
+/// A plain counting loop, which the compiler vectorises.
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|&b| (b == b'\n') as u64).sum()
+}
+
+/// A spreadsheet cell as the text a CSV export would have: dates as ISO, numbers in their
+/// shortest form (`17850`, not `17850.0`).
+fn write_cell(out: &mut String, data: &Data) {
+    match data {
+        Data::Empty => {}
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => out.push_str(s),
+        Data::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Data::Float(f) => {
+            let _ = write!(out, "{f}");
+        }
+        Data::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+            let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+            if (hh, mm, ss) != (0, 0, 0) {
+                let _ = write!(out, " {hh:02}:{mm:02}:{ss:02}");
+            }
+        }
+        Data::DateTime(dt) => {
+            let _ = write!(out, "{}", dt.as_f64());
+        }
+        Data::Error(e) => {
+            let _ = write!(out, "#{e:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(detect_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(detect_delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
+        assert_eq!(detect_delimiter("Title\na;b;c\n1;2,5;3\n4;5,5;6\n"), b';');
+        assert_eq!(detect_delimiter("\"x;y\",b\n\"1;2\",3\n"), b',');
+    }
+
+    #[test]
+    fn csv_rows_carry_physical_lines() {
+        let loaded = Loaded::Text {
+            text: "h1,h2\r\n\"multi\r\nline\",2\r\n\r\n\nlast,3\n".into(),
+            encoding: "UTF-8",
+            delimiter: b',',
+        };
+        let rows: Vec<_> = loaded.head(10);
+        assert_eq!(
+            rows,
+            vec![
+                (1, vec!["h1".to_string(), "h2".into()]),
+                (2, vec!["multi\r\nline".to_string(), "2".into()]),
+                (6, vec!["last".to_string(), "3".into()]),
+            ]
+        );
+    }
+}
