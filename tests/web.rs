@@ -19,6 +19,7 @@ fn money_is_grouped_and_shortened_per_language() {
     assert_eq!(format::money_short(417_770_787.0, Lang::En), "¥417.8M");
     assert_eq!(format::money_short(-52_300.0, Lang::En), "-¥52.3K");
     assert_eq!(format::money_short(9_999.0, Lang::Zh), "¥9,999");
+    assert_eq!(format::money_short(66_171_686.0, Lang::Zh), "¥6,617.2万");
     assert_eq!(format::percent(0.1584), "15.8%");
     assert_eq!(format::count(9_886), "9,886");
 }

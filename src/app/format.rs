@@ -47,7 +47,7 @@ pub fn money_short(value: f64, lang: Lang) -> String {
         Lang::En if abs >= 1e3 => (abs / 1e3, "K"),
         _ => return money(value),
     };
-    format!("{sign}¥{scaled:.1}{unit}")
+    format!("{sign}¥{}{unit}", grouped(scaled, 1))
 }
 
 pub fn count(value: usize) -> String {
