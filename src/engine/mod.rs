@@ -1,5 +1,6 @@
 //! The analysis engine: pure Rust, no browser code, shared by the app and the CLI.
 
+pub mod churn;
 pub mod clv;
 pub mod demo;
 pub mod i18n;

@@ -170,25 +170,17 @@ impl Prepared {
     }
 }
 
-/// Discounted expected spend over the next `months` months:
-/// Σ_{k=1..M} spend · (E[X(k·f)] − E[X(k·f − f)]) / (1 + d)^k with f the month length in
-/// time units. `numerators` must hold the t_x-free part of E[X(k·f)] for k = 0..=M
-/// (see [`BgNbdParams::expected_purchase_numerator`]); the first is 0.
-pub fn discounted_value(
-    numerators: &[f64],
-    denominator: f64,
-    spend: f64,
-    monthly_discount: f64,
-) -> f64 {
-    let mut value = 0.0;
-    for k in 1..numerators.len() {
-        let purchases = (numerators[k] - numerators[k - 1]) / denominator;
-        value += spend * purchases / (1.0 + monthly_discount).powf(k as f64);
-    }
-    value
+/// Discounted expected purchases over the next M months, `lifetimes`' CLV loop without the
+/// spend: Σ_{k=1..M} (E[X(k·f)] − E[X((k − 1)·f)]) / (1 + d)^k, f the month length.
+/// `cumulative` holds E[X(k·f)] for k = 0..=M (the first is 0); multiplied by the expected
+/// spend per purchase this is the CLV, so customers sharing a history share this sum.
+pub fn discounted_purchases(cumulative: &[f64], monthly_discount: f64) -> f64 {
+    (1..cumulative.len())
+        .map(|k| (cumulative[k] - cumulative[k - 1]) / (1.0 + monthly_discount).powi(k as i32))
+        .sum()
 }
 
-/// CLV of one customer: [`discounted_value`] for a single history.
+/// CLV of one customer: expected spend per purchase times [`discounted_purchases`].
 pub fn customer_lifetime_value(
     bg: &BgNbdParams,
     obs: Observation,
@@ -197,15 +189,11 @@ pub fn customer_lifetime_value(
     monthly_discount: f64,
     month: f64,
 ) -> f64 {
-    let numerators: Vec<f64> = (0..=months)
-        .map(|k| bg.expected_purchase_numerator(k as f64 * month, obs.frequency, obs.age))
-        .collect();
-    discounted_value(
-        &numerators,
-        bg.expected_purchase_denominator(obs),
-        spend,
-        monthly_discount,
-    )
+    let times: Vec<f64> = (0..=months).map(|k| k as f64 * month).collect();
+    let mut cumulative = vec![0.0; times.len()];
+    bg.expected_purchase_numerators(&times, obs.frequency, obs.age, &mut cumulative);
+    let denominator = bg.expected_purchase_denominator(obs);
+    spend * discounted_purchases(&cumulative, monthly_discount) / denominator
 }
 
 #[cfg(test)]
@@ -262,8 +250,8 @@ mod tests {
 
     #[test]
     fn clv_discounts_each_month() {
-        // Two months, 1 purchase expected in each, spend 10, 1% a month.
-        let v = discounted_value(&[0.0, 1.0, 2.0], 1.0, 10.0, 0.01);
-        assert!((v - (10.0 / 1.01 + 10.0 / 1.01f64.powi(2))).abs() < 1e-12);
+        // Two months, 1 and then 0.5 purchases expected, 1% a month.
+        let v = discounted_purchases(&[0.0, 1.0, 1.5], 0.01);
+        assert!((v - (1.0 / 1.01 + 0.5 / 1.01f64.powi(2))).abs() < 1e-15);
     }
 }

@@ -542,14 +542,15 @@ fn score(
     let mut predictions: Vec<Option<CustomerPrediction>> = vec![None; rows.len()];
     let mut holdout_expected = vec![0.0; rows.len()];
     let mut numerators = vec![0.0; times.len()];
-    let mut group_key = None;
+    let (mut group_key, mut discounted, mut wait_days) = (None, 0.0, 0.0);
     for i in order {
         let (row, obs) = (&rows[i], observations[i]);
         let key = (obs.frequency, obs.age.to_bits());
         if group_key != Some(key) {
-            for (n, &t) in numerators.iter_mut().zip(&times) {
-                *n = bg.expected_purchase_numerator(t, obs.frequency, obs.age);
-            }
+            bg.expected_purchase_numerators(&times, obs.frequency, obs.age, &mut numerators);
+            discounted =
+                gamma_gamma::discounted_purchases(&numerators[2..], settings.monthly_discount);
+            wait_days = bg.median_wait_if_alive(obs.frequency, obs.age) * unit.days();
             group_key = Some(key);
         }
         let denominator = bg.expected_purchase_denominator(obs);
@@ -561,20 +562,12 @@ fn score(
                 g.population_mean()
             }
         });
-        let clv = spend.map(|s| {
-            gamma_gamma::discounted_value(
-                &numerators[2..],
-                denominator,
-                s,
-                settings.monthly_discount,
-            )
-        });
+        let clv = spend.map(|s| s * discounted / denominator);
         let margin = if row.revenue > 0.0 {
             row.profit.map(|p| p / row.revenue)
         } else {
             overall_margin
         };
-        let wait_days = bg.median_wait_if_alive(obs.frequency, obs.age) * unit.days();
         predictions[i] = Some(CustomerPrediction {
             customer: row.customer,
             frequency: row.frequency,
@@ -583,7 +576,8 @@ fn score(
             monetary_value: row.monetary_value,
             last_order_day: row.last_day,
             expected_purchases: numerators[0] / denominator,
-            p_alive: bg.p_alive(obs),
+            // Hardie's note 021: P(alive) is 1 over equation (10)'s denominator.
+            p_alive: 1.0 / denominator,
             expected_avg_spend: spend,
             clv,
             clv_profit: clv.zip(margin.filter(|_| has_profit)).map(|(c, m)| c * m),

@@ -46,67 +46,90 @@ const MAX_TERMS: usize = 1_000_000;
 /// Returns `(NaN, NaN)` outside that domain or when the series would need more than a
 /// million terms (z within about 4e-5 of 1), so a caller never mistakes it for a number.
 pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> (f64, f64) {
+    let mut out = [(0.0, 0.0)];
+    ln_hyp2f1_many(a, b, c, &[z], &[(-z).ln_1p()], &mut out);
+    out[0]
+}
+
+/// [`ln_hyp2f1`] at several z with the same a, b, c: the series coefficients are computed
+/// once and shared, which is how a customer's E[X] at every CLV month is evaluated.
+/// `ln_one_minus_z` holds ln(1 − z) for each z, which callers often know more exactly than
+/// `ln_1p(−z)` of a rounded z.
+pub fn ln_hyp2f1_many(
+    a: f64,
+    b: f64,
+    c: f64,
+    zs: &[f64],
+    ln_one_minus_z: &[f64],
+    out: &mut [(f64, f64)],
+) {
+    assert!(zs.len() == out.len() && zs.len() == ln_one_minus_z.len());
     let nan = (f64::NAN, f64::NAN);
-    if !((0.0..1.0).contains(&z) && a.is_finite() && b.is_finite() && c.is_finite()) {
-        return nan;
-    }
-    if c <= 0.0 && c == c.floor() {
-        return nan;
-    }
-    if z == 0.0 || a == 0.0 || b == 0.0 {
-        return (0.0, 1.0);
+    if !(a.is_finite() && b.is_finite() && c.is_finite()) || (c <= 0.0 && c == c.floor()) {
+        out.fill(nan);
+        return;
     }
     // Tail terms behave like n^(a+b−c−1) z^n directly and n^(c−a−b−1) z^n after Euler's
     // transformation: use whichever decays faster.
-    if a + b > c {
-        let (ln_s, sign) = ln_power_series(c - a, c - b, c, z);
-        ((c - a - b) * (-z).ln_1p() + ln_s, sign)
-    } else {
-        ln_power_series(a, b, c, z)
+    let euler = a + b > c;
+    let (sa, sb) = if euler { (c - a, c - b) } else { (a, b) };
+    power_series(sa, sb, c, zs, out);
+    for ((o, &z), &ln_1mz) in out.iter_mut().zip(zs).zip(ln_one_minus_z) {
+        if !(0.0..1.0).contains(&z) {
+            *o = nan;
+        } else if euler && o.1 != 0.0 {
+            o.0 += (c - a - b) * ln_1mz;
+        }
     }
 }
 
-/// ln |Σ (a)_n (b)_n / ((c)_n n!) z^n| and its sign, rescaling as it goes so that
-/// neither the terms nor the sum overflow.
-fn ln_power_series(a: f64, b: f64, c: f64, z: f64) -> (f64, f64) {
+/// ln |Σ (a)_n (b)_n / ((c)_n n!) z^n| and its sign for each z, rescaling as it goes so
+/// that neither the terms nor the sums overflow.
+fn power_series(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [(f64, f64)]) {
     const BIG: f64 = 1e250;
-    let mut sum = 1.0f64;
-    let mut term = 1.0f64;
-    let mut ln_scale = 0.0f64;
-    for n in 0..MAX_TERMS {
-        let k = n as f64;
-        let ratio = (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
-        term *= ratio;
-        if term == 0.0 {
-            // a or b is a non-positive integer: the series is a polynomial.
-            return finish(sum, ln_scale);
-        }
-        sum += term;
-        if sum.abs() > BIG || term.abs() > BIG {
-            sum /= BIG;
-            term /= BIG;
-            ln_scale += BIG.ln();
-        }
-        // The ratio of successive terms tends to z, crossing it at most once (its distance
-        // from z has a numerator linear in n), so once the terms shrink the tail is at most
-        // |term| q / (1 − q) with q the larger of the next ratio and z.
-        let next = (a + k + 1.0) * (b + k + 1.0) / ((c + k + 1.0) * (k + 2.0)) * z;
-        let q = next.abs().max(z);
-        if q < 1.0 {
-            let tail = term.abs() * q / (1.0 - q);
-            if tail <= SERIES_EPS * sum.abs() {
-                return finish(sum, ln_scale);
+    // Per z: term, sum, ln of the scale both are divided by, finished.
+    let mut state: Vec<(f64, f64, f64, bool)> = zs
+        .iter()
+        .map(|&z| (1.0, 1.0, 0.0, !(z > 0.0 && z < 1.0) || a == 0.0 || b == 0.0))
+        .collect();
+    let mut active = state.iter().filter(|s| !s.3).count();
+    let coefficient_ratio = |k: f64| (a + k) * (b + k) / ((c + k) * (k + 1.0));
+    let mut ratio = coefficient_ratio(0.0);
+    let mut n = 0;
+    while active > 0 && n < MAX_TERMS {
+        let next = coefficient_ratio((n + 1) as f64);
+        for ((term, sum, ln_scale, done), &z) in state.iter_mut().zip(zs) {
+            if *done {
+                continue;
+            }
+            *term *= ratio * z;
+            *sum += *term;
+            if sum.abs() > BIG || term.abs() > BIG {
+                *sum /= BIG;
+                *term /= BIG;
+                *ln_scale += BIG.ln();
+            }
+            // The ratio of successive terms tends to z, crossing it at most once (its
+            // distance from z has a numerator linear in n), so once the terms shrink the tail
+            // is at most |term| q / (1 − q) with q the larger of the next ratio and z. A zero
+            // term means a or b is a non-positive integer: the series is a polynomial.
+            let q = (next * z).abs().max(z);
+            if *term == 0.0 || (q < 1.0 && term.abs() * q <= SERIES_EPS * sum.abs() * (1.0 - q)) {
+                *done = true;
+                active -= 1;
             }
         }
+        ratio = next;
+        n += 1;
     }
-    (f64::NAN, f64::NAN)
-}
-
-fn finish(sum: f64, ln_scale: f64) -> (f64, f64) {
-    if sum == 0.0 {
-        (f64::NEG_INFINITY, 0.0)
-    } else {
-        (sum.abs().ln() + ln_scale, sum.signum())
+    for (o, &(_, sum, ln_scale, done)) in out.iter_mut().zip(&state) {
+        *o = if !done {
+            (f64::NAN, f64::NAN)
+        } else if sum == 0.0 {
+            (f64::NEG_INFINITY, 0.0)
+        } else {
+            (sum.abs().ln() + ln_scale, sum.signum())
+        };
     }
 }
 
@@ -172,6 +195,25 @@ mod tests {
         let (ln_f, sign) = ln_hyp2f1(1.0, 1.0, -0.5, 0.5);
         assert_eq!(sign, sum.signum());
         assert!(rel(ln_f.exp(), sum.abs()) < 1e-13);
+    }
+
+    #[test]
+    fn many_z_at_once_equal_one_at_a_time() {
+        let zs = [0.0, 0.05, 0.4, 0.93, 1.0];
+        let mut many = [(0.0, 0.0); 5];
+        for (a, b, c) in [(0.24, 2.43, 2.22), (30.24, 32.4, 32.2), (1.0, 1.0, -0.5)] {
+            let ln_1mz: Vec<f64> = zs.iter().map(|z: &f64| (-z).ln_1p()).collect();
+            ln_hyp2f1_many(a, b, c, &zs, &ln_1mz, &mut many);
+            for (&z, m) in zs.iter().zip(&many) {
+                let one = ln_hyp2f1(a, b, c, z);
+                assert!(
+                    one == *m || (one.0.is_nan() && m.0.is_nan()),
+                    "{a} {b} {c} {z}"
+                );
+            }
+        }
+        assert_eq!(many[0], (0.0, 1.0));
+        assert!(many[4].0.is_nan());
     }
 
     #[test]
