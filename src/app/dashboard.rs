@@ -8,6 +8,15 @@ pub fn Dashboard(data: Loaded) -> impl IntoView {
     let lang = use_lang();
     let t = move || texts(lang.get());
     let s = data.summary.clone();
+    let is_demo = data.name == super::DEMO;
+    let name = data.name.clone();
+    let source = move || {
+        if is_demo {
+            t().demo_dataset.to_owned()
+        } else {
+            name.clone()
+        }
+    };
     let range = match (&s.date_min, &s.date_max) {
         (Some(a), Some(b)) => format!("{a} – {b}"),
         _ => "–".to_owned(),
@@ -33,7 +42,7 @@ pub fn Dashboard(data: Loaded) -> impl IntoView {
             <div class="page-head">
                 <h1>{move || t().dashboard}</h1>
                 <p class="muted">
-                    {move || t().demo_dataset} " · " {move || t().data_range} ": " {range}
+                    {source} " · " {move || t().data_range} ": " {range}
                 </p>
             </div>
             <div class="kpis">

@@ -4,8 +4,13 @@
 pub mod format;
 pub mod i18n;
 pub mod prefs;
+pub mod protocol;
+pub mod worker;
+
+mod bridge;
 
 mod dashboard;
+mod import;
 mod start;
 
 use crate::engine::{demo, i18n::Lang, summary::Summary};
@@ -19,6 +24,13 @@ const DEMO: &str = "demo";
 pub struct Loaded {
     pub name: String,
     pub summary: Arc<Summary>,
+}
+
+#[derive(Clone)]
+enum Screen {
+    Start,
+    Import,
+    Dashboard(Loaded),
 }
 
 fn load_demo() -> Loaded {
@@ -40,20 +52,25 @@ pub fn App() -> impl IntoView {
         }
     });
     provide_context(lang);
+    bridge::warm_up();
 
-    let loaded = RwSignal::new(
-        prefs::open_dataset()
-            .filter(|n| n == DEMO)
-            .map(|_| load_demo()),
-    );
+    let screen = RwSignal::new(match prefs::open_dataset().as_deref() {
+        Some(DEMO) => Screen::Dashboard(load_demo()),
+        _ => Screen::Start,
+    });
     let open_demo = move || {
         prefs::save_open_dataset(Some(DEMO));
-        loaded.set(Some(load_demo()));
+        screen.set(Screen::Dashboard(load_demo()));
     };
     let close = move || {
         prefs::save_open_dataset(None);
-        loaded.set(None);
+        screen.set(Screen::Start);
     };
+    let on_imported = Callback::new(move |loaded: Loaded| {
+        // Imported data is not kept across reloads yet: only the demo is reopened.
+        prefs::save_open_dataset(None);
+        screen.set(Screen::Dashboard(loaded));
+    });
 
     let t = move || i18n::texts(lang.get());
     view! {
@@ -64,7 +81,7 @@ pub fn App() -> impl IntoView {
                 <span class="brand-tagline">{move || t().app_tagline}</span>
             </div>
             <nav class="topbar-actions">
-                <Show when=move || loaded.with(Option::is_some)>
+                <Show when=move || screen.with(|s| !matches!(s, Screen::Start))>
                     <button class="btn btn-ghost" on:click=move |_| close()>
                         {move || t().back_to_start}
                     </button>
@@ -79,9 +96,12 @@ pub fn App() -> impl IntoView {
             </nav>
         </header>
         <main class="page">
-            {move || match loaded.get() {
-                Some(data) => view! { <dashboard::Dashboard data=data /> }.into_any(),
-                None => view! { <start::Start on_demo=open_demo /> }.into_any(),
+            {move || match screen.get() {
+                Screen::Dashboard(data) => view! { <dashboard::Dashboard data=data /> }.into_any(),
+                Screen::Import => view! { <import::Import on_done=on_imported /> }.into_any(),
+                Screen::Start => view! {
+                    <start::Start on_demo=open_demo on_files=move || screen.set(Screen::Import) />
+                }.into_any(),
             }}
         </main>
     }

@@ -4,7 +4,10 @@ use super::{i18n::texts, use_lang};
 use leptos::prelude::*;
 
 #[component]
-pub fn Start(on_demo: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+pub fn Start(
+    on_demo: impl Fn() + Send + Sync + 'static,
+    on_files: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     let lang = use_lang();
     let t = move || texts(lang.get());
     view! {
@@ -16,12 +19,10 @@ pub fn Start(on_demo: impl Fn() + Send + Sync + 'static) -> impl IntoView {
                     <span class="choice-title">{move || t().use_demo}</span>
                     <span class="choice-hint">{move || t().use_demo_hint}</span>
                 </button>
-                <div class="choice choice-disabled" aria-disabled="true">
-                    <span class="choice-title">
-                        {move || t().open_file} <span class="badge">{move || t().coming_soon}</span>
-                    </span>
+                <button class="choice" data-testid="open-files" on:click=move |_| on_files()>
+                    <span class="choice-title">{move || t().open_file}</span>
                     <span class="choice-hint">{move || t().open_file_hint}</span>
-                </div>
+                </button>
             </div>
         </section>
     }

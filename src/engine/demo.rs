@@ -262,15 +262,17 @@ pub fn generate() -> Demo {
                     (format!("XS{date}-{order_seq:05}"), value)
                 };
                 let n_lines = if returned { 1 } else { 1 + rng.below(3) };
+                // Line shares are positive weights, so only returns have negative lines.
+                let weights: Vec<f64> = (0..n_lines).map(|_| rng.range(0.5, 1.5)).collect();
+                let weight_sum: f64 = weights.iter().sum();
                 let mut left = total;
-                for l in 0..n_lines {
-                    let share = if l + 1 == n_lines {
-                        left
+                for (l, weight) in weights.iter().enumerate() {
+                    let amount = if l + 1 == n_lines {
+                        round2(left)
                     } else {
-                        round2(total * rng.range(0.2, 0.6))
+                        round2(total * weight / weight_sum)
                     };
-                    left -= share;
-                    let amount = round2(share);
+                    left -= amount;
                     lines.push(DemoLine {
                         day,
                         order_no: order_no.clone(),

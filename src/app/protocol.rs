@@ -1,0 +1,116 @@
+//! Messages between the page and the engine's Web Worker.
+//!
+//! Each message is a JS object `{ id, json, bytes }`: the request or response as JSON (the
+//! engine's report types use internally tagged enums, which compact binary formats cannot
+//! read back) and binary attachments - the user's files, or a dataset as postcard bytes -
+//! so that megabytes never go through JSON.
+
+use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
+use crate::engine::model::Dataset;
+use crate::engine::summary::Summary;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Request {
+    /// Detect encoding, header and mapping of one table's file (attached).
+    Preview {
+        table: TableKind,
+        name: String,
+        options: ImportOptions,
+    },
+    /// Import the files, attached in this order: orders, then customers and interactions
+    /// when named. The worker keeps the dataset for the analyses that follow.
+    Import {
+        orders: String,
+        customers: Option<String>,
+        interactions: Option<String>,
+        options: ImportOptions,
+    },
+    /// Make the built-in demo the worker's dataset.
+    Demo,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Response {
+    Progress(Progress),
+    Preview(Box<Preview>),
+    /// The dataset itself is attached as postcard bytes (see the module comment).
+    Imported {
+        report: Box<ImportReport>,
+        summary: Summary,
+    },
+    Loaded {
+        summary: Summary,
+    },
+    Failed(Failure),
+}
+
+impl Response {
+    /// Progress is followed by more messages; everything else ends the request.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, Response::Progress(_))
+    }
+}
+
+/// An error the user can act on: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub message: String,
+    /// The dates read both day-first and month-first: ask which.
+    pub ambiguous_dates: bool,
+    pub cancelled: bool,
+}
+
+impl Failure {
+    /// A failure that is not about a file (the worker could not start, a bad message).
+    pub fn internal(message: String) -> Self {
+        Failure {
+            file: String::new(),
+            line: None,
+            column: None,
+            message,
+            ambiguous_dates: false,
+            cancelled: false,
+        }
+    }
+}
+
+/// Posts `body` as JSON with binary `attachments` (ArrayBuffers or typed arrays), which the
+/// structured clone copies without any encoding.
+pub fn to_js(id: u32, body: &impl Serialize, attachments: &[JsValue]) -> JsValue {
+    let obj = Object::new();
+    let json = serde_json::to_string(body).expect("messages serialise");
+    let _ = Reflect::set(&obj, &"id".into(), &id.into());
+    let _ = Reflect::set(&obj, &"json".into(), &json.into());
+    let list: Array = attachments.iter().collect();
+    let _ = Reflect::set(&obj, &"bytes".into(), &list);
+    obj.into()
+}
+
+pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<(u32, T, Vec<JsValue>), String> {
+    let field = |name: &str| Reflect::get(value, &name.into()).map_err(|_| format!("no {name}"));
+    let id = field("id")?.as_f64().ok_or("bad id")? as u32;
+    let json = field("json")?.as_string().ok_or("bad json")?;
+    let body = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    let attachments = Array::from(&field("bytes")?).to_vec();
+    Ok((id, body, attachments))
+}
+
+/// The bytes of an attachment (an ArrayBuffer or a typed array).
+pub fn bytes_of(value: &JsValue) -> Vec<u8> {
+    Uint8Array::new(value).to_vec()
+}
+
+pub fn encode_dataset(ds: &Dataset) -> Vec<u8> {
+    postcard::to_stdvec(ds).expect("a dataset always serialises")
+}
+
+pub fn decode_dataset(bytes: &[u8]) -> Result<Dataset, String> {
+    postcard::from_bytes(bytes).map_err(|e| e.to_string())
+}

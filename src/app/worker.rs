@@ -1,0 +1,107 @@
+//! The Web Worker side: runs imports and analyses off the page's thread and keeps the
+//! current dataset, so the page never holds or decodes a million orders.
+
+use super::protocol::{Failure, Request, Response, bytes_of, encode_dataset, from_js, to_js};
+use crate::engine::import::{self, ErrorKind, Files, ImportError};
+use crate::engine::{demo, model::Dataset, summary::summarize};
+use js_sys::{Array, Uint8Array};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+thread_local! {
+    static DATASET: RefCell<Option<Dataset>> = const { RefCell::new(None) };
+}
+
+/// Entry point of the worker binary.
+pub fn serve() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let post = |id: u32, body: &Response, dataset: Option<Vec<u8>>| {
+            let attachments: Vec<JsValue> = dataset
+                .map(|bytes| Uint8Array::from(bytes.as_slice()).buffer().into())
+                .into_iter()
+                .collect();
+            let transfer: Array = attachments.iter().collect();
+            let message = to_js(id, body, &attachments);
+            let _ = reply_scope.post_message_with_transfer(&message, &transfer);
+        };
+        match from_js::<Request>(&event.data()) {
+            Ok((id, request, attachments)) => {
+                let files: Vec<Vec<u8>> = attachments.iter().map(bytes_of).collect();
+                handle(request, &files, &|body, dataset| post(id, &body, dataset));
+            }
+            Err(message) => post(0, &Response::Failed(Failure::internal(message)), None),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<Vec<u8>>)) {
+    let file = |i: usize| files.get(i).map_or(&[][..], Vec::as_slice);
+    match request {
+        Request::Preview {
+            table,
+            name,
+            options,
+        } => match import::preview(file(0), &name, table, &options) {
+            Ok(preview) => reply(Response::Preview(Box::new(preview)), None),
+            Err(e) => reply(Response::Failed(failure(&e)), None),
+        },
+        Request::Import {
+            orders,
+            customers,
+            interactions,
+            options,
+        } => {
+            let mut files = Files::orders(&orders, file(0));
+            let mut next = 1;
+            if let Some(name) = &customers {
+                files = files.customers(name, file(next));
+                next += 1;
+            }
+            if let Some(name) = &interactions {
+                files = files.interactions(name, file(next));
+            }
+            // Progress is posted at most every 2% so the page is not flooded.
+            let mut last = -1.0f32;
+            let mut progress = |p: import::Progress| {
+                if p.fraction - last >= 0.02 || p.fraction < last || p.fraction >= 1.0 {
+                    last = p.fraction;
+                    reply(Response::Progress(p), None);
+                }
+                true
+            };
+            match import::import_with_progress(&files, &options, &mut progress) {
+                Ok(imported) => {
+                    let summary = summarize(&imported.dataset);
+                    let bytes = encode_dataset(&imported.dataset);
+                    DATASET.with(|d| *d.borrow_mut() = Some(imported.dataset));
+                    let report = Box::new(imported.report);
+                    reply(Response::Imported { report, summary }, Some(bytes));
+                }
+                Err(e) => reply(Response::Failed(failure(&e)), None),
+            }
+        }
+        Request::Demo => {
+            let dataset = demo::generate().dataset();
+            let summary = summarize(&dataset);
+            DATASET.with(|d| *d.borrow_mut() = Some(dataset));
+            reply(Response::Loaded { summary }, None);
+        }
+    }
+}
+
+fn failure(e: &ImportError) -> Failure {
+    Failure {
+        file: e.file.clone(),
+        line: e.line,
+        column: e.column.clone(),
+        message: e.message(),
+        ambiguous_dates: matches!(e.kind, ErrorKind::AmbiguousDates { .. }),
+        cancelled: matches!(e.kind, ErrorKind::Cancelled),
+    }
+}
