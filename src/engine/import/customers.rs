@@ -12,12 +12,12 @@
 use super::header::is_total_line;
 use super::mapping::Field;
 use super::parse::{DateCache, normalise_key, parse_number, trim_cell};
+use super::table::Row;
 use super::{
     Directory, ImportError, ImportOptions, Prepared, Progress, Reason, SkipReason, Stage,
     TableReport, Tally, read_date,
 };
 use crate::engine::model::Customer;
-use csv::ByteRecord;
 use rustc_hash::FxHashMap;
 
 const SCORES: [Field; 4] = [
@@ -53,7 +53,7 @@ pub(super) fn read(
     let mut seen: FxHashMap<Box<[u8]>, u64> = FxHashMap::default();
     let mut staged: Vec<(Customer, Option<u32>, [Option<f64>; 4])> = Vec::new();
     let mut rows = table.data_rows();
-    let mut record = ByteRecord::new();
+    let mut record = Row::default();
     while let Some(line) = rows.next(&mut record) {
         tally.lines += 1;
         if tally.lines & 0xFFFF == 0 {

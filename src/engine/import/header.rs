@@ -40,20 +40,24 @@ pub fn is_total_label(cell: &[u8]) -> bool {
     if !matches!(first, 0xE5..=0xE7 | b'T' | b't' | b'S' | b's' | b'G' | b'g') {
         return false;
     }
+    if first.is_ascii() {
+        let text = cell.strip_suffix(b":").unwrap_or(cell);
+        return english_total(text.strip_suffix("：".as_bytes()).unwrap_or(text));
+    }
     let Ok(text) = std::str::from_utf8(cell) else {
         return false;
     };
     let text = text.trim_end_matches([':', '：']);
-    if !text.is_ascii() {
-        return text.chars().count() <= 12
-            && ["合计", "小计", "总计"].iter().any(|w| {
-                text.ends_with(w)
-                    || text.strip_prefix(w).is_some_and(|rest| {
-                        rest.starts_with([' ', '　', '(', '（', '-', ':', '：'])
-                    })
-            });
-    }
-    let lower = text.to_ascii_lowercase();
+    text.chars().count() <= 12
+        && ["合计", "小计", "总计"].iter().any(|w| {
+            text.ends_with(w)
+                || text
+                    .strip_prefix(w)
+                    .is_some_and(|rest| rest.starts_with([' ', '　', '(', '（', '-', ':', '：']))
+        })
+}
+
+fn english_total(text: &[u8]) -> bool {
     const LABELS: [&str; 6] = [
         "total",
         "totals",
@@ -63,10 +67,12 @@ pub fn is_total_label(cell: &[u8]) -> bool {
         "grand total",
     ];
     LABELS.iter().any(|l| {
-        lower == *l
-            || lower
-                .strip_prefix(l)
-                .is_some_and(|rest| rest.starts_with([' ', ':', '(', '-']))
+        let l = l.as_bytes();
+        text.len() >= l.len()
+            && text[..l.len()].eq_ignore_ascii_case(l)
+            && text
+                .get(l.len())
+                .is_none_or(|b| matches!(b, b' ' | b':' | b'(' | b'-'))
     })
 }
 

@@ -8,12 +8,12 @@
 use super::header::is_total_line;
 use super::mapping::Field;
 use super::parse::{DateCache, normalise_key, parse_number, trim_cell};
+use super::table::Row;
 use super::{
     Directory, ImportError, ImportOptions, Prepared, Progress, Reason, SkipReason, Stage,
     TableReport, Tally, read_date,
 };
 use crate::engine::model::{CustomerId, Interaction, InteractionKind};
-use csv::ByteRecord;
 
 /// Reads the interaction table into the builder.
 pub(super) fn read(
@@ -32,7 +32,7 @@ pub(super) fn read(
     let mut dates = DateCache::new(options.date_order);
     let mut staged: Vec<(CustomerId, u32, InteractionKind, Option<f64>)> = Vec::new();
     let mut rows = table.data_rows();
-    let mut record = ByteRecord::new();
+    let mut record = Row::default();
     while let Some(line) = rows.next(&mut record) {
         tally.lines += 1;
         if tally.lines & 0xFFFF == 0 {

@@ -19,6 +19,7 @@
 pub mod decode;
 pub mod error;
 pub mod header;
+pub mod intern;
 pub mod mapping;
 pub mod parse;
 pub mod report;
@@ -434,9 +435,9 @@ impl<'a> Prepared<'a> {
     /// Rows below the header.
     fn data_rows(&self) -> table::Rows<'_> {
         let mut rows = self.loaded.rows();
-        let mut record = csv::ByteRecord::new();
+        let mut row = table::Row::default();
         for _ in 0..self.skip {
-            rows.next(&mut record);
+            rows.next(&mut row);
         }
         rows
     }
@@ -507,12 +508,7 @@ impl Tally {
     /// Skips a row whose cells are all blank, or that repeats the header (paged report
     /// exports do); whether it did. Total lines are checked by the caller, which knows the
     /// key columns.
-    fn skip_blank_or_header(
-        &mut self,
-        table: &Prepared,
-        record: &csv::ByteRecord,
-        line: u64,
-    ) -> bool {
+    fn skip_blank_or_header(&mut self, table: &Prepared, record: &table::Row, line: u64) -> bool {
         if record.iter().all(|c| trim_cell(c).is_empty()) {
             self.skip(line, SkipReason::Empty);
             return true;
@@ -535,23 +531,27 @@ impl Tally {
 #[derive(Default)]
 pub(crate) struct Directory {
     builder: DatasetBuilder,
-    keys: FxHashMap<Box<[u8]>, CustomerId>,
+    keys: intern::Interner,
+    /// The customer of each interned key.
+    customer_of: Vec<CustomerId>,
     names: FxHashMap<String, CustomerId>,
     /// Whether the customer's name and account manager are known (set from a later file).
     named: Vec<bool>,
     managed: Vec<bool>,
-    last: Vec<u8>,
-    last_id: Option<CustomerId>,
+    /// The interned key of the previous look-up: order lines come in runs of one customer.
+    last: Option<u32>,
 }
 
 impl Directory {
-    /// Adds a customer from the customer table.
+    /// Adds a customer from the customer table (keys are unique there).
     fn add(&mut self, customer: Customer) -> CustomerId {
         let key = customer.key.clone();
         let name = customer.name.clone();
         let (named, managed) = (!customer.name.is_empty(), !customer.manager.is_empty());
         let id = self.builder.customer(customer);
-        self.keys.insert(key.into_bytes().into(), id);
+        if self.keys.intern(key.as_bytes()).1 {
+            self.customer_of.push(id);
+        }
         if named {
             self.names.entry(name).or_insert(id);
         }
@@ -563,24 +563,22 @@ impl Directory {
     /// An existing customer by key, or by name.
     #[inline]
     fn find(&mut self, key: &[u8]) -> Option<CustomerId> {
-        if let Some(id) = self.last_id
-            && self.last == key
+        if let Some(k) = self.last
+            && self.keys.get(k) == key
         {
-            return Some(id);
+            return Some(self.customer_of[k as usize]);
         }
-        let id = match self.keys.get(key) {
-            Some(&id) => id,
+        let k = match self.keys.find(key) {
+            Some(k) => k,
             None => {
                 let name = std::str::from_utf8(key).ok()?;
                 let id = *self.names.get(name)?;
-                self.keys.insert(key.into(), id);
-                id
+                self.customer_of.push(id);
+                self.keys.intern(key).0
             }
         };
-        self.last.clear();
-        self.last.extend_from_slice(key);
-        self.last_id = Some(id);
-        Some(id)
+        self.last = Some(k);
+        Some(self.customer_of[k as usize])
     }
 
     /// The customer of a key, created when new.
@@ -590,7 +588,8 @@ impl Directory {
             return id;
         }
         let id = self.builder.intern(&String::from_utf8_lossy(key));
-        self.keys.insert(key.into(), id);
+        self.last = Some(self.keys.intern(key).0);
+        self.customer_of.push(id);
         self.named.push(false);
         self.managed.push(false);
         id
@@ -598,19 +597,24 @@ impl Directory {
 
     /// Fills a customer's name when no file has given one yet.
     fn name(&mut self, id: CustomerId, name: &[u8]) {
-        let name = trim_cell(name);
-        if !self.named[id as usize] && !name.is_empty() {
-            self.named[id as usize] = true;
-            self.builder.customer_mut(id).name = String::from_utf8_lossy(name).into_owned();
+        if !self.named[id as usize] {
+            let name = trim_cell(name);
+            if !name.is_empty() {
+                self.named[id as usize] = true;
+                self.builder.customer_mut(id).name = String::from_utf8_lossy(name).into_owned();
+            }
         }
     }
 
     /// Fills a customer's account manager from an order's salesperson when unknown.
     fn manager(&mut self, id: CustomerId, manager: &[u8]) {
-        let manager = trim_cell(manager);
-        if !self.managed[id as usize] && !manager.is_empty() {
-            self.managed[id as usize] = true;
-            self.builder.customer_mut(id).manager = String::from_utf8_lossy(manager).into_owned();
+        if !self.managed[id as usize] {
+            let manager = trim_cell(manager);
+            if !manager.is_empty() {
+                self.managed[id as usize] = true;
+                self.builder.customer_mut(id).manager =
+                    String::from_utf8_lossy(manager).into_owned();
+            }
         }
     }
 }
@@ -622,13 +626,16 @@ pub(crate) fn read_date(
     line: u64,
     column: usize,
 ) -> Result<Option<u32>, Reason> {
+    if let Some(id) = dates.repeat(raw) {
+        return Ok(Some(id));
+    }
     let text = trim_cell(raw);
     if text.is_empty() {
         return Ok(None);
     }
     let part = parse::date_part(text).ok_or(Reason::UnreadableDate)?;
     dates
-        .id(part, || parse::Seen { line, column })
+        .id(raw, part, || parse::Seen { line, column })
         .map(Some)
         .map_err(|p| match p {
             parse::DateProblem::Unreadable => Reason::UnreadableDate,

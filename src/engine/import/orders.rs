@@ -1,20 +1,21 @@
 //! The orders table: rows to order lines, order lines to orders.
 //!
 //! One pass over the rows, allocating only for new customers and new order numbers: cells
-//! are read from a reused `ByteRecord`, customers and order numbers are interned in hash
+//! are read without copying (see [`super::table::Row`]), customers and order numbers are interned in hash
 //! maps (with a check against the previous row first, since exports list an order's lines
 //! together), and dates go through the [`DateCache`]. Lines are summed into orders as they
 //! come; days are attached at the end, once the file has settled the day/month order.
 
 use super::header::is_total_line;
+use super::intern::Interner;
 use super::mapping::{Field, Mapping};
 use super::parse::{DateCache, normalise_key, parse_number};
+use super::table::Row;
 use super::{
     Directory, ImportError, ImportOptions, ImportReport, Prepared, Progress, Reason, SkipReason,
     Stage, Tally, read_date,
 };
 use crate::engine::model::{CustomerId, Day, Terms};
-use csv::ByteRecord;
 use rustc_hash::FxHashMap;
 
 /// Columns of the fields the orders reader uses.
@@ -108,12 +109,15 @@ pub(super) fn read(
         paid: Vec::new(),
     };
     let cancel = options.cancel_prefix.as_deref().map(str::as_bytes);
-    let mut by_no: FxHashMap<Box<[u8]>, u32> = FxHashMap::default();
-    let mut by_customer_no: FxHashMap<(CustomerId, Box<[u8]>), u32> = FxHashMap::default();
+    // Order numbers, and the (first) order of each.
+    let mut numbers = Interner::default();
+    let mut order_of_number: Vec<u32> = Vec::new();
+    let mut by_customer_no: FxHashMap<(CustomerId, u32), u32> = FxHashMap::default();
     let mut by_day: FxHashMap<u64, u32> = FxHashMap::default();
-    let (mut last_no, mut last_order) = (Vec::<u8>::new(), None::<u32>);
+    // (number, order) of the previous line: an order's lines come together.
+    let mut last: Option<(u32, u32)> = None;
     let mut rows = table.data_rows();
-    let mut record = ByteRecord::new();
+    let mut record = Row::default();
     let key_cells = [Some(c.customer), Some(c.date), c.order_no];
 
     while let Some(line) = rows.next(&mut record) {
@@ -239,36 +243,36 @@ pub(super) fn read(
         }
 
         let order = match order_no {
-            Some(no) => {
-                let same = last_order
-                    .filter(|&o| pass.accs[o as usize].customer == customer && last_no == no);
-                match same {
-                    Some(o) => o,
-                    None => {
-                        let o = match by_no.get(no) {
-                            Some(&o) if pass.accs[o as usize].customer == customer => o,
+            Some(no) => match last.filter(|&(n, o)| {
+                pass.accs[o as usize].customer == customer && numbers.get(n) == no
+            }) {
+                Some((_, o)) => o,
+                None => {
+                    let (n, new) = numbers.intern(no);
+                    let o = if new {
+                        let o = pass.new_order(customer, date, c.margin.is_some());
+                        order_of_number.push(o);
+                        o
+                    } else {
+                        let o = order_of_number[n as usize];
+                        if pass.accs[o as usize].customer == customer {
+                            o
+                        } else {
                             // The same number used by two customers: keep them apart.
-                            Some(_) => match by_customer_no.get(&(customer, no.into())) {
+                            match by_customer_no.get(&(customer, n)) {
                                 Some(&o) => o,
                                 None => {
                                     let o = pass.new_order(customer, date, c.margin.is_some());
-                                    by_customer_no.insert((customer, no.into()), o);
+                                    by_customer_no.insert((customer, n), o);
                                     o
                                 }
-                            },
-                            None => {
-                                let o = pass.new_order(customer, date, c.margin.is_some());
-                                by_no.insert(no.into(), o);
-                                o
                             }
-                        };
-                        last_no.clear();
-                        last_no.extend_from_slice(no);
-                        last_order = Some(o);
-                        o
-                    }
+                        }
+                    };
+                    last = Some((n, o));
+                    o
                 }
-            }
+            },
             None => {
                 let key = (customer as u64) << 32 | date as u64;
                 match by_day.get(&key) {
@@ -373,9 +377,27 @@ impl OrdersPass {
                 .filter(|&&id| id != NO_DATE)
                 .map(|&id| days[id as usize])
         };
+        // Hand the orders over grouped by customer (a counting sort), so that the builder's
+        // stable sort by (customer, day) finds them nearly sorted.
+        let customers = self.accs.iter().map(|a| a.customer + 1).max().unwrap_or(0) as usize;
+        let mut start = vec![0u32; customers + 1];
+        for a in &self.accs {
+            start[a.customer as usize + 1] += 1;
+        }
+        for c in 1..start.len() {
+            start[c] += start[c - 1];
+        }
+        let mut by_customer = vec![0u32; n];
+        for (o, a) in self.accs.iter().enumerate() {
+            let slot = &mut start[a.customer as usize];
+            by_customer[*slot as usize] = o as u32;
+            *slot += 1;
+        }
         dir.builder.reserve_orders(n);
         let mut orders = 0;
-        for (o, a) in self.accs.iter().enumerate() {
+        for o in by_customer {
+            let o = o as usize;
+            let a = &self.accs[o];
             if !alive[o] {
                 continue;
             }

@@ -19,7 +19,17 @@ pub struct Number {
 }
 
 /// Trims ASCII whitespace, no-break spaces (U+00A0) and ideographic spaces (U+3000).
-pub fn trim_cell(mut s: &[u8]) -> &[u8] {
+#[inline]
+pub fn trim_cell(s: &[u8]) -> &[u8] {
+    // Most cells start and end with a printable ASCII character.
+    match (s.first(), s.last()) {
+        (Some(&a), Some(&b)) if (0x21..0x7F).contains(&a) && (0x21..0x7F).contains(&b) => s,
+        (None, _) => s,
+        _ => trim_slow(s),
+    }
+}
+
+fn trim_slow(mut s: &[u8]) -> &[u8] {
     loop {
         let before = s.len();
         s = s.trim_ascii();
@@ -45,22 +55,47 @@ pub fn parse_number(raw: &[u8]) -> Result<Option<Number>, ()> {
     if s.is_empty() {
         return Ok(None);
     }
-    // Fast path: plain ASCII like `-1234.5`, which is nearly every cell of a machine export.
-    let plain = s
-        .iter()
-        .all(|&b| b.is_ascii_digit() || b == b'.' || b == b'-');
-    if plain
-        && s.last().is_some_and(u8::is_ascii_digit)
-        && let Some(value) = std::str::from_utf8(s)
-            .ok()
-            .and_then(|t| t.parse::<f64>().ok())
-    {
+    if let Some(value) = parse_plain(s) {
         return Ok(Some(Number {
             value,
             percent: false,
         }));
     }
     parse_number_slow(s)
+}
+
+/// Plain decimals like `-1234.56` with at most 15 digits, which is nearly every cell of a
+/// machine export. The digits make an integer below 2^53 and the power of ten is exact, so
+/// one division gives the correctly rounded value, the same as `str::parse` (Clinger 1990).
+#[inline]
+fn parse_plain(s: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (negative, digits) = match s.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, s),
+    };
+    let (mut mantissa, mut count, mut fraction, mut dot) = (0u64, 0usize, 0usize, false);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + (b - b'0') as u64;
+                count += 1;
+                fraction += dot as usize;
+                if count > 15 {
+                    return None;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    let value = mantissa as f64 / POW10[fraction];
+    Some(if negative { -value } else { value })
 }
 
 fn parse_number_slow(s: &[u8]) -> Result<Option<Number>, ()> {
@@ -511,6 +546,7 @@ pub struct DateCache {
     order: Option<DateOrder>,
     index: FxHashMap<Box<[u8]>, u32>,
     entries: Vec<(DateParse, Seen)>,
+    /// The raw cell of the previous look-up and its id: exports repeat a date line after line.
     last: Vec<u8>,
     last_id: Option<u32>,
 }
@@ -543,11 +579,20 @@ impl DateCache {
         }
     }
 
-    /// The id of a date text (the cell with the time already cut off by [`date_part`]).
-    pub fn id(&mut self, date: &[u8], seen: impl FnOnce() -> Seen) -> Result<u32, DateProblem> {
-        if let Some(id) = self.last_id
-            && self.last == date
-        {
+    /// The id of the previous cell when `raw` is the same cell text.
+    #[inline]
+    pub fn repeat(&self, raw: &[u8]) -> Option<u32> {
+        self.last_id.filter(|_| self.last == raw)
+    }
+
+    /// The id of a date: `raw` is the cell, `date` its date part (see [`date_part`]).
+    pub fn id(
+        &mut self,
+        raw: &[u8],
+        date: &[u8],
+        seen: impl FnOnce() -> Seen,
+    ) -> Result<u32, DateProblem> {
+        if let Some(id) = self.repeat(raw) {
             return Ok(id);
         }
         let id = match self.index.get(date) {
@@ -571,7 +616,7 @@ impl DateCache {
             }
         };
         self.last.clear();
-        self.last.extend_from_slice(date);
+        self.last.extend_from_slice(raw);
         self.last_id = Some(id);
         Ok(id)
     }
@@ -666,9 +711,36 @@ mod tests {
         assert_eq!(num("12,5"), Some(12.5));
         assert_eq!(num("1.5E+3"), Some(1500.0));
         assert_eq!(num("+3"), Some(3.0));
+        assert_eq!(num("12."), Some(12.0));
+        assert_eq!(num(".5"), Some(0.5));
+        assert_eq!(num("1234567890.12345"), Some(1234567890.12345));
+        assert_eq!(num("12345678901234567890"), Some(12345678901234567890.0));
         let pct = parse_number("25%".as_bytes()).unwrap().unwrap();
         assert_eq!((pct.value, pct.percent), (0.25, true));
         assert_eq!(num("３０％"), Some(0.3));
+    }
+
+    #[test]
+    fn the_plain_fast_path_equals_the_standard_parser() {
+        let mut x = 0x1234_5678_9abc_def0u64;
+        for _ in 0..100_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let digits = 1 + (x >> 60) as usize % 15;
+            let mantissa = (x >> 4) % 10u64.pow(digits as u32);
+            let dot = (x >> 8) as usize % (digits + 1);
+            let text = format!("{mantissa:0digits$}");
+            let text = format!(
+                "{}{}.{}",
+                if x & 1 == 1 { "-" } else { "" },
+                &text[..dot],
+                &text[dot..]
+            );
+            assert_eq!(
+                parse_plain(text.as_bytes()),
+                text.parse::<f64>().ok(),
+                "{text}"
+            );
+        }
     }
 
     #[test]
@@ -765,7 +837,7 @@ mod tests {
             .enumerate()
             .map(|(i, t)| {
                 cache
-                    .id(t.as_bytes(), || Seen {
+                    .id(t.as_bytes(), t.as_bytes(), || Seen {
                         line: i as u64 + 2,
                         column: 0,
                     })
@@ -803,7 +875,13 @@ mod tests {
         );
         let mut cache = DateCache::new(Some(DateOrder::Mdy));
         let seen = || Seen { line: 1, column: 0 };
-        assert_eq!(cache.id(b"13/04/2025", seen), Err(DateProblem::WrongOrder));
-        assert_eq!(cache.id(b"13/44/2025", seen), Err(DateProblem::Unreadable));
+        assert_eq!(
+            cache.id(b"x", b"13/04/2025", seen),
+            Err(DateProblem::WrongOrder)
+        );
+        assert_eq!(
+            cache.id(b"y", b"13/44/2025", seen),
+            Err(DateProblem::Unreadable)
+        );
     }
 }
