@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tierlens::engine::{demo, summary};
 
+#[path = "cli/analyze.rs"]
+mod analyze;
 #[path = "cli/import.rs"]
 mod import;
 
@@ -18,6 +20,11 @@ Usage:
   tierlens import FILE [--customers FILE] [--interactions FILE] [--map [customers.|interactions.]field=column ...]
          [--sheet NAME] [--date-order dmy|mdy] [--cancel-prefix C] [--rejected OUT.csv]
                                                 import orders (CSV/TSV/XLSX/XLS, any encoding), print the report as JSON
+  tierlens analyze FILE|--demo [--customers FILE] [--interactions FILE] [--as-of YYYY-MM-DD]
+         [--period month|quarter|year|all] [--metric revenue|profit] [--settings FILE.json]
+         [--out FILE] [--format json|csv] [--lang zh|en]
+                                                tiers, RFM, scores, KPIs, actions: the report as JSON
+                                                (or the customer table as CSV) to --out or stdout
   tierlens --version
   tierlens --help";
 
@@ -45,6 +52,7 @@ fn run() -> Result<(), String> {
         }
         Some(Value(cmd)) if cmd == "demo" => cmd_demo(args),
         Some(Value(cmd)) if cmd == "import" => import::run(args),
+        Some(Value(cmd)) if cmd == "analyze" => analyze::run(args),
         Some(other) => Err(format!("{}\n\n{USAGE}", other.unexpected())),
     }
 }

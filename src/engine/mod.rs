@@ -1,9 +1,24 @@
 //! The analysis engine: pure Rust, no browser code, shared by the app and the CLI.
 
+pub mod actions;
 pub mod churn;
 pub mod clv;
+pub mod cohort;
 pub mod demo;
+pub mod filter;
 pub mod i18n;
 pub mod import;
+pub mod kpi;
+pub mod lifecycle;
+pub mod loyalty;
+pub mod migration;
 pub mod model;
+pub mod period;
+pub mod profit;
+pub mod rank;
+pub mod report;
+pub mod rfm;
+pub mod scan;
 pub mod summary;
+pub mod tiers;
+pub mod value;

@@ -1,0 +1,162 @@
+//! Profit against revenue: hidden gems and large accounts that earn little.
+//!
+//! Seed 000's case: the largest accounts were not the most profitable; a mid-volume customer
+//! earned 40% of net profit. Over the trailing window, each customer's share of gross profit is
+//! set against its share of net revenue (profit share / revenue share = the customer's margin /
+//! the overall margin). A hidden gem is outside the top 20% by revenue, earns at least 1.5x its
+//! revenue share in profit, and at least an average customer's share of the profit. A low
+//! earner is in the top 20% by revenue and earns at most 0.75x its revenue share in profit (a
+//! margin at most three quarters of the average).
+//! Needs gross profit in the data. See docs/methods.md, "Profit vs revenue".
+
+use super::rank::float_key;
+use super::scan::{Context, Scan};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfitSettings {
+    /// "Large" accounts: this share of the customers with revenue, by revenue.
+    pub large_share: f64,
+    /// Gems: profit share at least this multiple of the revenue share.
+    pub gem_ratio: f64,
+    /// Low earners: profit share at most this multiple of the revenue share.
+    pub low_ratio: f64,
+}
+
+impl Default for ProfitSettings {
+    fn default() -> Self {
+        ProfitSettings {
+            large_share: 0.2,
+            gem_ratio: 1.5,
+            low_ratio: 0.75,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfitAnalysis {
+    /// Over the customers with positive net revenue in the window.
+    pub total_revenue: f64,
+    pub total_profit: f64,
+    pub margin: Option<f64>,
+    /// Rows (indexes into `Report::customers`), highest profit share first.
+    pub hidden_gems: Vec<u32>,
+    /// Rows, highest revenue first.
+    pub low_earners: Vec<u32>,
+}
+
+/// `None` without gross profit in the data.
+pub fn analyze(ctx: &Context, scan: &Scan, settings: &ProfitSettings) -> Option<ProfitAnalysis> {
+    if !ctx.ds.has_profit() {
+        return None;
+    }
+    let f = &scan.facts;
+    // Revenue descending, key ascending.
+    let mut keyed: Vec<(u128, u32)> = (0..f.len())
+        .filter(|&r| f[r].window_net > 0.0)
+        .map(|r| {
+            (
+                u128::from(!float_key(f[r].window_net)) << 32 | u128::from(ctx.key_pos[r]),
+                r as u32,
+            )
+        })
+        .collect();
+    keyed.sort_unstable();
+    let with_revenue: Vec<u32> = keyed.into_iter().map(|(_, r)| r).collect();
+    let n = with_revenue.len();
+    let total_revenue: f64 = with_revenue.iter().map(|&r| f[r as usize].window_net).sum();
+    let total_profit: f64 = with_revenue
+        .iter()
+        .map(|&r| f[r as usize].window_profit)
+        .sum();
+    let large = ((settings.large_share * n as f64).ceil() as usize).min(n);
+    let mut hidden_gems = Vec::new();
+    let mut low_earners = Vec::new();
+    if total_profit > 0.0 {
+        for (rank, &r) in with_revenue.iter().enumerate() {
+            let revenue_share = f[r as usize].window_net / total_revenue;
+            let profit_share = f[r as usize].window_profit / total_profit;
+            if rank < large {
+                if profit_share <= settings.low_ratio * revenue_share {
+                    low_earners.push(r);
+                }
+            } else if profit_share >= settings.gem_ratio * revenue_share
+                && profit_share >= 1.0 / n as f64
+            {
+                hidden_gems.push(r);
+            }
+        }
+    }
+    hidden_gems.sort_by(|&a, &b| {
+        f[b as usize]
+            .window_profit
+            .total_cmp(&f[a as usize].window_profit)
+    });
+    Some(ProfitAnalysis {
+        total_revenue,
+        total_profit,
+        margin: (total_revenue > 0.0).then(|| total_profit / total_revenue),
+        hidden_gems,
+        low_earners,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::{DatasetBuilder, day_from_ymd};
+    use crate::engine::period::PeriodKind;
+    use crate::engine::scan::scan;
+
+    #[test]
+    fn gems_and_low_earners_by_hand() {
+        let day = day_from_ymd(2024, 6, 1).unwrap();
+        let mut b = DatasetBuilder::new();
+        // Revenue 1000 in total, profit 200 (margin 20%). Ten customers:
+        //   big 400 / profit 20  (top 20%: profit share 10% <= 0.75 * 40%: low earner)
+        //   big2 200 / profit 40 (top 20%: 20% > 0.75 * 20%: not a low earner)
+        //   gem 100 / profit 60  (30% >= 1.5 * 10% and >= 10%: gem)
+        //   small 50 / profit 15 (7.5% >= 1.5 * 5% but < 1/n = 10%: not a gem)
+        //   six at 41.67 / profit 10.83: ordinary.
+        let rows: [(&str, f64, f64); 4] = [
+            ("big", 400.0, 20.0),
+            ("big2", 200.0, 40.0),
+            ("gem", 100.0, 60.0),
+            ("small", 50.0, 15.0),
+        ];
+        for (k, a, p) in rows {
+            let c = b.intern(k);
+            b.order(c, day, a, Some(p));
+        }
+        for i in 0..6 {
+            let c = b.intern(&format!("o{i}"));
+            b.order(c, day, 250.0 / 6.0, Some(65.0 / 6.0));
+        }
+        let none = b.intern("returns-only");
+        b.order(none, day, -10.0, Some(-2.0));
+        let ds = b.build();
+        let ctx = Context::new(
+            &ds,
+            (0..11).collect(),
+            day_from_ymd(2025, 1, 1).unwrap(),
+            PeriodKind::Month,
+            12,
+        );
+        let a = analyze(&ctx, &scan(&ctx), &ProfitSettings::default()).unwrap();
+        assert!((a.total_revenue - 1000.0).abs() < 1e-9);
+        assert!((a.total_profit - 200.0).abs() < 1e-9);
+        assert_eq!(a.low_earners, [0]);
+        assert_eq!(a.hidden_gems, [2]);
+    }
+
+    #[test]
+    fn nothing_without_profit_data() {
+        let mut b = DatasetBuilder::new();
+        let c = b.intern("x");
+        b.order(c, 100, 1.0, None);
+        let ds = b.build();
+        let ctx = Context::new(&ds, vec![c], 200, PeriodKind::Month, 12);
+        assert_eq!(analyze(&ctx, &scan(&ctx), &ProfitSettings::default()), None);
+    }
+}

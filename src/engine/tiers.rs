@@ -1,0 +1,507 @@
+//! ABC + D customer tiers per period.
+//!
+//! Seed 003: each month, rank customers by their contribution and cut by cumulative share
+//! (the Pareto / 80-20 rule: A while the running share stays within 80%, B within 95%), and call
+//! every known customer without an order that month D. Seed 003 also describes the rank-share
+//! variant (A = top 20% of customers, B = the next 40%); seed 002 the absolute yearly thresholds
+//! (A >= 1,000,000, B >= 500,000). Whatever the rule, a customer whose net for the period is zero
+//! or negative is C: they ordered, so they are not D, and they contributed nothing, so not A or B.
+//! See docs/methods.md, "ABC + D tiers".
+
+use super::i18n::Lang;
+use super::rank::float_key;
+use super::scan::{Context, PeriodEntry, Scan};
+use serde::{Deserialize, Serialize};
+use std::ops::{Index, IndexMut};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Tier {
+    A,
+    B,
+    C,
+    /// Known, but no order in the period (dormant).
+    D,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::A, Tier::B, Tier::C, Tier::D];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::A => "A",
+            Tier::B => "B",
+            Tier::C => "C",
+            Tier::D => "D",
+        }
+    }
+
+    /// "A类" / "A".
+    pub fn label(self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("{}类", self.as_str()),
+            Lang::En => self.as_str().to_owned(),
+        }
+    }
+
+    /// 0 for A .. 3 for D.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One value per tier; serialises as `{"A": .., "B": .., "C": .., "D": ..}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PerTier<T> {
+    #[serde(rename = "A")]
+    pub a: T,
+    #[serde(rename = "B")]
+    pub b: T,
+    #[serde(rename = "C")]
+    pub c: T,
+    #[serde(rename = "D")]
+    pub d: T,
+}
+
+impl<T> Index<Tier> for PerTier<T> {
+    type Output = T;
+    fn index(&self, t: Tier) -> &T {
+        match t {
+            Tier::A => &self.a,
+            Tier::B => &self.b,
+            Tier::C => &self.c,
+            Tier::D => &self.d,
+        }
+    }
+}
+
+impl<T> IndexMut<Tier> for PerTier<T> {
+    fn index_mut(&mut self, t: Tier) -> &mut T {
+        match t {
+            Tier::A => &mut self.a,
+            Tier::B => &mut self.b,
+            Tier::C => &mut self.c,
+            Tier::D => &mut self.d,
+        }
+    }
+}
+
+/// What customers are ranked by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Metric {
+    /// Net revenue: sales minus returns.
+    #[default]
+    Revenue,
+    /// Gross profit; falls back to revenue (with a note) when the data has none.
+    Profit,
+}
+
+impl Metric {
+    pub fn parse(s: &str) -> Option<Metric> {
+        match s {
+            "revenue" => Some(Metric::Revenue),
+            "profit" => Some(Metric::Profit),
+            _ => None,
+        }
+    }
+
+    pub fn of(self, e: &PeriodEntry) -> f64 {
+        match self {
+            Metric::Revenue => e.net,
+            Metric::Profit => e.profit,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Metric::Revenue, Lang::Zh) => "金额",
+            (Metric::Revenue, Lang::En) => "revenue",
+            (Metric::Profit, Lang::Zh) => "毛利",
+            (Metric::Profit, Lang::En) => "gross profit",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierRule {
+    /// Sorted by the metric, A while the running share of the total is within the first cut-off.
+    #[default]
+    CumulativeShare,
+    /// A = the first cut-off's share of the ordering customers by rank, B up to the second.
+    RankShare,
+    /// Fixed amounts per year, scaled to the period's length.
+    Absolute,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TierSettings {
+    pub rule: TierRule,
+    /// Cumulative share of the period's positive total: A up to 80%, B up to 95% (seed 003).
+    pub cumulative_cutoffs: [f64; 2],
+    /// Cumulative share of ordering customers by rank: A the top 20%, B up to 60% (seed 003).
+    pub rank_cutoffs: [f64; 2],
+    /// Per year: A from 1,000,000, B from 500,000 (seed 002); a month uses 1/12 of them.
+    pub annual_thresholds: [f64; 2],
+}
+
+impl Default for TierSettings {
+    fn default() -> Self {
+        TierSettings {
+            rule: TierRule::CumulativeShare,
+            cumulative_cutoffs: [0.80, 0.95],
+            rank_cutoffs: [0.20, 0.60],
+            annual_thresholds: [1_000_000.0, 500_000.0],
+        }
+    }
+}
+
+/// Shares are compared with this much slack, so a sum that lands on 80% by rounding stays A.
+pub const SHARE_TOLERANCE: f64 = 1e-9;
+
+/// Tiers of the customers who ordered in one period (`values[i]` is the metric of the customer
+/// whose key position is `key_pos[i]`); `year_fraction` scales the absolute thresholds.
+pub fn classify(
+    values: &[f64],
+    key_pos: &[u32],
+    settings: &TierSettings,
+    year_fraction: f64,
+) -> Vec<Tier> {
+    let n = values.len();
+    let mut tiers = vec![Tier::C; n];
+    if settings.rule == TierRule::Absolute {
+        let [a, b] = settings.annual_thresholds.map(|t| t * year_fraction);
+        for (t, &v) in tiers.iter_mut().zip(values) {
+            if v > 0.0 {
+                *t = if v >= a {
+                    Tier::A
+                } else if v >= b {
+                    Tier::B
+                } else {
+                    Tier::C
+                };
+            }
+        }
+        return tiers;
+    }
+    // Descending by value, ascending by key.
+    let mut order: Vec<(u64, u32, u32)> = (0..n)
+        .map(|i| (!float_key(values[i]), key_pos[i], i as u32))
+        .collect();
+    order.sort_unstable();
+    let total: f64 = values.iter().filter(|&&v| v > 0.0).sum();
+    let [a, b] = match settings.rule {
+        TierRule::CumulativeShare => settings.cumulative_cutoffs,
+        _ => settings.rank_cutoffs,
+    };
+    let mut cum = 0.0;
+    for (rank, &(_, _, i)) in order.iter().enumerate() {
+        let v = values[i as usize];
+        if v <= 0.0 {
+            break; // the rest is zero or negative: C
+        }
+        let share = match settings.rule {
+            TierRule::CumulativeShare => {
+                cum += v;
+                cum / total
+            }
+            _ => (rank + 1) as f64 / n as f64,
+        };
+        tiers[i as usize] = if share <= a + SHARE_TOLERANCE {
+            Tier::A
+        } else if share <= b + SHARE_TOLERANCE {
+            Tier::B
+        } else {
+            Tier::C
+        };
+    }
+    tiers
+}
+
+/// Every row's tier in every period: `None` before the customer is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierTable {
+    pub periods: usize,
+    cells: Vec<Option<Tier>>,
+    /// Customers per tier in each period.
+    pub counts: Vec<PerTier<u32>>,
+}
+
+impl TierTable {
+    pub fn get(&self, row: usize, p: usize) -> Option<Tier> {
+        self.cells[row * self.periods + p]
+    }
+
+    pub fn history(&self, row: usize) -> &[Option<Tier>] {
+        &self.cells[row * self.periods..(row + 1) * self.periods]
+    }
+}
+
+pub fn tier_table(
+    ctx: &Context,
+    scan: &Scan,
+    metric: Metric,
+    settings: &TierSettings,
+) -> TierTable {
+    let ends: Vec<_> = ctx.calendar.periods.iter().map(|p| p.end).collect();
+    let np = ends.len();
+    // Everyone is D from the period they become known in; ordering customers are overwritten.
+    let mut cells = Vec::with_capacity(scan.facts.len() * np);
+    let mut becoming_known = vec![0u32; np + 1];
+    for f in &scan.facts {
+        let k = f
+            .known_from
+            .map_or(np, |d| ends.partition_point(|&end| end <= d));
+        cells.extend(std::iter::repeat_n(None, k));
+        cells.extend(std::iter::repeat_n(Some(Tier::D), np - k));
+        becoming_known[k] += 1;
+    }
+    let mut counts = vec![PerTier::default(); np];
+    let mut known = 0;
+    for (p, c) in counts.iter_mut().enumerate() {
+        known += becoming_known[p];
+        c.d = known;
+    }
+    let mut values = Vec::new();
+    let mut keys = Vec::new();
+    for (p, entries) in scan.per_period.iter().enumerate() {
+        values.clear();
+        values.extend(entries.iter().map(|e| metric.of(e)));
+        keys.clear();
+        keys.extend(entries.iter().map(|e| ctx.key_pos[e.row as usize]));
+        let tiers = classify(&values, &keys, settings, ctx.calendar.year_fraction(p));
+        for (e, t) in entries.iter().zip(tiers) {
+            cells[e.row as usize * np + p] = Some(t);
+            counts[p][t] += 1;
+            counts[p].d -= 1;
+        }
+    }
+    TierTable {
+        periods: np,
+        cells,
+        counts,
+    }
+}
+
+/// How a period's customers and revenue split over the tiers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierDistribution {
+    pub period: String,
+    pub customers: PerTier<u32>,
+    /// Net revenue per tier (D is always 0).
+    pub revenue: PerTier<f64>,
+    /// Share of the period's net revenue; all 0 when that is not positive.
+    pub revenue_share: PerTier<f64>,
+}
+
+pub fn distribution(ctx: &Context, scan: &Scan, table: &TierTable) -> Vec<TierDistribution> {
+    let np = table.periods;
+    (0..np)
+        .map(|p| {
+            let mut revenue = PerTier::default();
+            for e in &scan.per_period[p] {
+                let t = table
+                    .get(e.row as usize, p)
+                    .expect("a customer who ordered has a tier");
+                revenue[t] += e.net;
+            }
+            let total: f64 = Tier::ALL.iter().map(|&t| revenue[t]).sum();
+            let mut revenue_share = PerTier::default();
+            if total > 0.0 {
+                for t in Tier::ALL {
+                    revenue_share[t] = revenue[t] / total;
+                }
+            }
+            TierDistribution {
+                period: ctx.calendar.periods[p].label.clone(),
+                customers: table.counts[p],
+                revenue,
+                revenue_share,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::{Customer, DatasetBuilder, day_from_ymd};
+    use crate::engine::period::PeriodKind;
+    use crate::engine::scan::scan;
+
+    fn cumulative() -> TierSettings {
+        TierSettings::default()
+    }
+
+    fn rule(rule: TierRule) -> TierSettings {
+        TierSettings {
+            rule,
+            ..TierSettings::default()
+        }
+    }
+
+    #[test]
+    fn cumulative_share_includes_the_customer_itself() {
+        // Total 100. Running shares: 50, 75, 85, 95, 100.
+        let values = [25.0, 10.0, 50.0, 5.0, 10.0];
+        let keys = [0, 1, 2, 3, 4];
+        let t = classify(&values, &keys, &cumulative(), 1.0 / 12.0);
+        // 50 -> 50% A; 25 -> 75% A; 10 (key 1) -> 85% B; 10 (key 4) -> 95% B; 5 -> 100% C.
+        assert_eq!(t, [Tier::A, Tier::B, Tier::A, Tier::C, Tier::B]);
+    }
+
+    #[test]
+    fn ties_are_broken_by_key_so_equal_customers_can_differ() {
+        // Four customers of 25 each: running shares 25, 50, 75, 100.
+        let values = [25.0; 4];
+        let t = classify(&values, &[3, 1, 0, 2], &cumulative(), 1.0);
+        assert_eq!(t, [Tier::C, Tier::A, Tier::A, Tier::A]);
+        let t = classify(&values, &[0, 1, 2, 3], &cumulative(), 1.0);
+        assert_eq!(t, [Tier::A, Tier::A, Tier::A, Tier::C]);
+    }
+
+    #[test]
+    fn a_single_customer_with_everything_is_c_under_the_cumulative_rule() {
+        // Its own share is 100% > 95%: the rule says C, which is what seed 003's cut implies.
+        assert_eq!(classify(&[500.0], &[0], &cumulative(), 1.0), [Tier::C]);
+        // Under absolute thresholds it is judged on its own.
+        assert_eq!(
+            classify(&[100_000.0], &[0], &rule(TierRule::Absolute), 1.0 / 12.0),
+            [Tier::A]
+        );
+    }
+
+    #[test]
+    fn zero_and_negative_net_are_c_whatever_the_rule() {
+        let values = [0.0, -30.0, 100.0];
+        for r in [
+            TierRule::CumulativeShare,
+            TierRule::RankShare,
+            TierRule::Absolute,
+        ] {
+            let s = TierSettings {
+                rule: r,
+                annual_thresholds: [0.0, 0.0],
+                cumulative_cutoffs: [1.0, 1.0],
+                rank_cutoffs: [1.0, 1.0],
+            };
+            let t = classify(&values, &[0, 1, 2], &s, 1.0);
+            assert_eq!(t, [Tier::C, Tier::C, Tier::A], "{r:?}");
+        }
+        // The negative net does not shrink the total: 100 alone is 100% of the positive total.
+        assert_eq!(
+            classify(&[100.0, -50.0], &[0, 1], &cumulative(), 1.0),
+            [Tier::C, Tier::C]
+        );
+    }
+
+    #[test]
+    fn rank_share_counts_customers() {
+        // Ten customers valued 10..1; the top 2 are A (20%), the next 4 B (60%), the rest C.
+        let values: Vec<f64> = (1..=10).rev().map(f64::from).collect();
+        let keys: Vec<u32> = (0..10).collect();
+        let t = classify(&values, &keys, &rule(TierRule::RankShare), 1.0);
+        let letters: String = t.iter().map(|t| t.as_str()).collect();
+        assert_eq!(letters, "AABBBBCCCC");
+        // With three customers, 1/3 > 20%: nobody is A, ranks 1 (33%) is B, 2 (67%) and 3 are C.
+        let t = classify(
+            &[3.0, 2.0, 1.0],
+            &[0, 1, 2],
+            &rule(TierRule::RankShare),
+            1.0,
+        );
+        assert_eq!(t, [Tier::B, Tier::C, Tier::C]);
+    }
+
+    #[test]
+    fn absolute_thresholds_scale_with_the_period() {
+        let s = rule(TierRule::Absolute);
+        let values = [83_334.0, 83_333.0, 41_667.0, 41_666.0];
+        // A month is 1/12 of a year: A from 83,333.33, B from 41,666.67.
+        let t = classify(&values, &[0, 1, 2, 3], &s, 1.0 / 12.0);
+        assert_eq!(t, [Tier::A, Tier::B, Tier::B, Tier::C]);
+        let t = classify(&[1_000_000.0, 999_999.0], &[0, 1], &s, 1.0);
+        assert_eq!(t, [Tier::A, Tier::B]);
+        let t = classify(&[250_000.0], &[0], &s, 0.25);
+        assert_eq!(t, [Tier::A]);
+    }
+
+    #[test]
+    fn table_marks_known_customers_without_orders_d_and_unknown_ones_none() {
+        let d = |m, day| day_from_ymd(2025, m, day).unwrap();
+        let mut b = DatasetBuilder::new();
+        let big = b.intern("1");
+        let small = b.intern("2");
+        let late = b.intern("3");
+        let prospect = b.intern("4");
+        let cooperating = b.customer(Customer {
+            key: "5".into(),
+            first_cooperation: Some(d(2, 10)),
+            ..Customer::default()
+        });
+        b.order(big, d(1, 5), 900.0, None);
+        b.order(small, d(1, 9), 100.0, None);
+        b.order(small, d(3, 9), 100.0, None);
+        b.order(late, d(3, 1), 50.0, None);
+        b.order(late, d(3, 2), -50.0, None); // returned everything
+        let ds = b.build();
+        let ctx = Context::new(
+            &ds,
+            vec![big, small, late, prospect, cooperating],
+            d(4, 1),
+            PeriodKind::Month,
+            12,
+        );
+        let s = scan(&ctx);
+        let table = tier_table(&ctx, &s, Metric::Revenue, &cumulative());
+        use Tier::*;
+        // January: 900 of 1000 = 90% -> B; 100 -> 100% -> C. February: nobody ordered.
+        assert_eq!(table.history(0), [Some(B), Some(D), Some(D)]);
+        // March: small is alone with 100 of 100 -> C; late nets 0 -> C.
+        assert_eq!(table.history(1), [Some(C), Some(D), Some(C)]);
+        assert_eq!(table.history(2), [None, None, Some(C)]);
+        assert_eq!(table.history(3), [None, None, None]);
+        assert_eq!(table.history(4), [None, Some(D), Some(D)]);
+
+        let dist = distribution(&ctx, &s, &table);
+        assert_eq!(dist[1].period, "2025-02");
+        assert_eq!(
+            dist[1].customers,
+            PerTier {
+                a: 0,
+                b: 0,
+                c: 0,
+                d: 3
+            }
+        );
+        assert_eq!(dist[1].revenue_share, PerTier::default());
+        assert_eq!(
+            dist[0].revenue,
+            PerTier {
+                a: 0.0,
+                b: 900.0,
+                c: 100.0,
+                d: 0.0
+            }
+        );
+        assert_eq!(
+            dist[0].revenue_share,
+            PerTier {
+                a: 0.0,
+                b: 0.9,
+                c: 0.1,
+                d: 0.0
+            }
+        );
+        assert_eq!(
+            dist[2].customers,
+            PerTier {
+                a: 0,
+                b: 0,
+                c: 2,
+                d: 2
+            }
+        );
+    }
+}
