@@ -8,6 +8,8 @@ use tierlens::engine::{demo, summary};
 
 #[path = "cli/analyze.rs"]
 mod analyze;
+#[path = "cli/fit.rs"]
+mod fit;
 #[path = "cli/import.rs"]
 mod import;
 
@@ -25,6 +27,11 @@ Usage:
          [--out FILE] [--format json|csv] [--lang zh|en]
                                                 tiers, RFM, scores, KPIs, actions: the report as JSON
                                                 (or the customer table as CSV) to --out or stdout
+  tierlens fit FILE --calibration-end YYYY-MM-DD [--holdout-end YYYY-MM-DD] [--unit week|day]
+         [--horizon N] [--clv-months 12] [--monthly-discount 0.01] [--penalizer 0]
+         [--bgnbd-params r,alpha,a,b] [--gg-params p,q,gamma] [--out predictions.csv]
+                                                BG/NBD + Gamma-Gamma CLV: the fit (and holdout check)
+                                                as JSON, per-customer predictions as CSV
   tierlens --version
   tierlens --help";
 
@@ -52,6 +59,7 @@ fn run() -> Result<(), String> {
         }
         Some(Value(cmd)) if cmd == "demo" => cmd_demo(args),
         Some(Value(cmd)) if cmd == "import" => import::run(args),
+        Some(Value(cmd)) if cmd == "fit" => fit::run(args),
         Some(Value(cmd)) if cmd == "analyze" => analyze::run(args),
         Some(other) => Err(format!("{}\n\n{USAGE}", other.unexpected())),
     }

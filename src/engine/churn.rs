@@ -143,7 +143,7 @@ impl ChurnReason {
                 },
                 Lang::Zh,
             ) => format!(
-                "仅下过一单,距今 {days_since} 天;复购客户通常每 {typical_interval_days:.0} 天下单"
+                "仅下过一单，距今 {days_since} 天；复购客户通常每 {typical_interval_days:.0} 天下单"
             ),
             (ChurnReason::SpendDown { change_pct }, Lang::En) => {
                 format!("spend {:.0}% against the previous quarter", change_pct).replace('-', "−")
@@ -166,7 +166,7 @@ impl ChurnReason {
 pub fn reasons_text(reasons: &[ChurnReason], lang: Lang) -> String {
     let sep = match lang {
         Lang::En => "; ",
-        Lang::Zh => ";",
+        Lang::Zh => "；",
     };
     reasons
         .iter()
@@ -317,13 +317,12 @@ pub fn assess(ds: &Dataset, as_of: Day, p_alive: &[Option<f64>]) -> Vec<ChurnRis
 fn complaints_by_customer(ds: &Dataset, as_of: Day) -> Vec<u32> {
     let mut counts = vec![0u32; ds.customers.len()];
     for i in &ds.interactions {
+        let recent = i.day <= as_of && as_of - i.day < COMPLAINT_WINDOW_DAYS;
         if i.kind == InteractionKind::Complaint
-            && i.day <= as_of
-            && as_of - i.day < COMPLAINT_WINDOW_DAYS
+            && recent
+            && let Some(c) = counts.get_mut(i.customer as usize)
         {
-            if let Some(c) = counts.get_mut(i.customer as usize) {
-                *c += 1;
-            }
+            *c += 1;
         }
     }
     counts
@@ -417,7 +416,7 @@ mod tests {
         );
         assert_eq!(
             reasons_text(&a.reasons, Lang::Zh),
-            "仍活跃的概率仅 30%;已超出惯常 14 天的下单周期 38 天;消费额较上一季度下降 45%;近 180 天投诉 2 次"
+            "仍活跃的概率仅 30%；已超出惯常 14 天的下单周期 38 天；消费额较上一季度下降 45%；近 180 天投诉 2 次"
         );
         // The steady customer: not overdue (3 days against 30), spend flat, no complaints.
         let b = risks.iter().find(|r| r.customer == 1).unwrap();

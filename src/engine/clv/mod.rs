@@ -141,20 +141,22 @@ impl FitProblem {
                 },
                 Lang::Zh,
             ) => format!(
-                "模型拟合未收敛({};最大梯度 {gradient_max:.1e}),参数不可靠",
+                "模型拟合未收敛（{}；最大梯度 {gradient_max:.1e}），参数不可靠",
                 outcome_text(*outcome, lang)
             ),
             (FitProblem::ParameterRunaway { parameter, value }, Lang::En) => format!(
                 "parameter {parameter} ran off to {value:.3e}: the data do not determine the model (for example, no sign of customers dropping out)"
             ),
             (FitProblem::ParameterRunaway { parameter, value }, Lang::Zh) => format!(
-                "参数 {parameter} 趋于 {value:.3e}:数据无法确定模型(例如看不出客户流失的迹象)"
+                "参数 {parameter} 趋于 {value:.3e}：数据无法确定模型（例如看不出客户流失的迹象）"
             ),
             (FitProblem::HeavyTailedSpend { q }, Lang::En) => format!(
                 "spend model q = {q:.3} ≤ 1: spend per order is too uneven for an average to exist; no spend or CLV figures"
             ),
             (FitProblem::HeavyTailedSpend { q }, Lang::Zh) => {
-                format!("消费模型 q = {q:.3} ≤ 1:单笔金额差异过大,平均值不存在;不计算消费额与 CLV")
+                format!(
+                    "消费模型 q = {q:.3} ≤ 1：单笔金额差异过大，平均值不存在；不计算消费额与 CLV"
+                )
             }
         }
     }
@@ -288,31 +290,31 @@ impl Guardrail {
                 )
             }
             (TooFewCustomers { have, need }, Lang::Zh) => {
-                format!("校准期内仅有 {have} 位下单客户,模型至少需要 {need} 位")
+                format!("校准期内仅有 {have} 位下单客户，模型至少需要 {need} 位")
             }
             (TooFewRepeatBuyers { have, need }, Lang::En) => format!(
                 "only {have} customers bought more than once in the calibration period; the model needs at least {need} repeat buyers"
             ),
             (TooFewRepeatBuyers { have, need }, Lang::Zh) => {
-                format!("校准期内仅有 {have} 位客户复购,模型至少需要 {need} 位复购客户")
+                format!("校准期内仅有 {have} 位客户复购，模型至少需要 {need} 位复购客户")
             }
             (HistoryTooShort { days, need_days }, Lang::En) => format!(
                 "the calibration period covers only {days} days of history; at least {need_days} days are needed"
             ),
             (HistoryTooShort { days, need_days }, Lang::Zh) => {
-                format!("校准期仅覆盖 {days} 天的历史,至少需要 {need_days} 天")
+                format!("校准期仅覆盖 {days} 天的历史，至少需要 {need_days} 天")
             }
             (TooFewSpendCustomers { have, need }, Lang::En) => format!(
                 "only {have} repeat buyers with a positive average spend; the spend model needs at least {need}, so no spend or CLV figures"
             ),
             (TooFewSpendCustomers { have, need }, Lang::Zh) => format!(
-                "平均消费为正的复购客户仅 {have} 位,消费模型至少需要 {need} 位,因此不计算消费额与 CLV"
+                "平均消费为正的复购客户仅 {have} 位，消费模型至少需要 {need} 位，因此不计算消费额与 CLV"
             ),
             (SpendExcluded { customers }, Lang::En) => format!(
                 "{customers} repeat buyers have a zero or negative average spend (returns) and are left out of the spend model"
             ),
             (SpendExcluded { customers }, Lang::Zh) => {
-                format!("{customers} 位复购客户的平均消费为零或负(退货),未纳入消费模型")
+                format!("{customers} 位复购客户的平均消费为零或负（退货），未纳入消费模型")
             }
             (HoldoutNotAfterCalibration, Lang::En) => {
                 "the holdout end must be after the calibration end".into()
@@ -323,7 +325,7 @@ impl Guardrail {
                 format_day(*last_order)
             ),
             (HoldoutPastData { last_order }, Lang::Zh) => format!(
-                "验证期超出了数据中最后一笔订单的日期({}),该区间的实际购买不完整",
+                "验证期超出了数据中最后一笔订单的日期（{}），该区间的实际购买不完整",
                 format_day(*last_order)
             ),
         }
