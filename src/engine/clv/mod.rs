@@ -532,6 +532,19 @@ fn score(
     // Times: [horizon, holdout, 0, 1, ..., M months].
     let mut times = vec![settings.horizon_units(), holdout.unwrap_or(0.0)];
     times.extend((0..=months).map(|k| k as f64 * unit.month()));
+    // The default horizon is one of the months: evaluate each distinct time once.
+    let mut distinct = times.clone();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    let slot: Vec<usize> = times
+        .iter()
+        .map(|t| {
+            distinct
+                .binary_search_by(|d| d.total_cmp(t))
+                .expect("listed")
+        })
+        .collect();
+    let mut distinct_numerators = vec![0.0; distinct.len()];
     let (total_revenue, total_profit) = rows.iter().fold((0.0, 0.0), |(r, p), row| {
         (r + row.revenue, p + row.profit.unwrap_or(0.0))
     });
@@ -549,7 +562,15 @@ fn score(
         let (row, obs) = (&rows[i], observations[i]);
         let key = (obs.frequency, obs.age.to_bits());
         if group_key != Some(key) {
-            bg.expected_purchase_numerators(&times, obs.frequency, obs.age, &mut numerators);
+            bg.expected_purchase_numerators(
+                &distinct,
+                obs.frequency,
+                obs.age,
+                &mut distinct_numerators,
+            );
+            for (n, &j) in numerators.iter_mut().zip(&slot) {
+                *n = distinct_numerators[j];
+            }
             discounted =
                 gamma_gamma::discounted_purchases(&numerators[2..], settings.monthly_discount);
             wait_days = bg.median_wait_if_alive(obs.frequency, obs.age) * unit.days();

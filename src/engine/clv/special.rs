@@ -85,50 +85,71 @@ pub fn ln_hyp2f1_many(
 
 /// ln |Σ (a)_n (b)_n / ((c)_n n!) z^n| and its sign for each z, rescaling as it goes so
 /// that neither the terms nor the sums overflow.
+///
+/// The z are summed in increasing order: the smallest converges first, so only the first
+/// unfinished one is tested each round and the inner loop over the rest stays branch-free.
+/// (A z tested late only gets more terms than it needed.)
 fn power_series(a: f64, b: f64, c: f64, zs: &[f64], out: &mut [(f64, f64)]) {
     const BIG: f64 = 1e250;
-    // Per z: term, sum, ln of the scale both are divided by, finished.
-    let mut state: Vec<(f64, f64, f64, bool)> = zs
-        .iter()
-        .map(|&z| (1.0, 1.0, 0.0, !(z > 0.0 && z < 1.0) || a == 0.0 || b == 0.0))
+    const LARGE: f64 = 1e100;
+    let mut order: Vec<usize> = (0..zs.len())
+        .filter(|&i| zs[i] > 0.0 && zs[i] < 1.0)
         .collect();
-    let mut active = state.iter().filter(|s| !s.3).count();
+    order.sort_by(|&i, &j| zs[i].total_cmp(&zs[j]));
+    let z: Vec<f64> = order.iter().map(|&i| zs[i]).collect();
+    let m = z.len();
+    let (mut term, mut sum, mut ln_scale) = (vec![1.0f64; m], vec![1.0f64; m], vec![0.0f64; m]);
     let coefficient_ratio = |k: f64| (a + k) * (b + k) / ((c + k) * (k + 1.0));
+    // a or b zero: the series is 1.
+    let mut first = if a == 0.0 || b == 0.0 { m } else { 0 };
     let mut ratio = coefficient_ratio(0.0);
     let mut n = 0;
-    while active > 0 && n < MAX_TERMS {
+    while first < m && n < MAX_TERMS {
+        if ratio == 0.0 {
+            // a or b is a non-positive integer: the series was a polynomial and is complete.
+            first = m;
+            break;
+        }
+        let mut peak = 0.0f64;
+        for k in first..m {
+            term[k] *= ratio * z[k];
+            sum[k] += term[k];
+            peak = peak.max(term[k].abs()).max(sum[k].abs());
+        }
+        if peak > BIG {
+            for k in first..m {
+                if term[k].abs() > LARGE || sum[k].abs() > LARGE {
+                    term[k] /= BIG;
+                    sum[k] /= BIG;
+                    ln_scale[k] += BIG.ln();
+                }
+            }
+        }
         let next = coefficient_ratio((n + 1) as f64);
-        for ((term, sum, ln_scale, done), &z) in state.iter_mut().zip(zs) {
-            if *done {
-                continue;
-            }
-            *term *= ratio * z;
-            *sum += *term;
-            if sum.abs() > BIG || term.abs() > BIG {
-                *sum /= BIG;
-                *term /= BIG;
-                *ln_scale += BIG.ln();
-            }
-            // The ratio of successive terms tends to z, crossing it at most once (its
-            // distance from z has a numerator linear in n), so once the terms shrink the tail
-            // is at most |term| q / (1 − q) with q the larger of the next ratio and z. A zero
-            // term means a or b is a non-positive integer: the series is a polynomial.
-            let q = (next * z).abs().max(z);
-            if *term == 0.0 || (q < 1.0 && term.abs() * q <= SERIES_EPS * sum.abs() * (1.0 - q)) {
-                *done = true;
-                active -= 1;
+        // The ratio of successive terms tends to z, crossing it at most once (its distance
+        // from z has a numerator linear in n), so once the terms shrink the tail is at most
+        // |term| q / (1 − q) with q the larger of the next ratio and z.
+        while first < m {
+            let q = (next * z[first]).abs().max(z[first]);
+            if q < 1.0 && term[first].abs() * q <= SERIES_EPS * sum[first].abs() * (1.0 - q) {
+                first += 1;
+            } else {
+                break;
             }
         }
         ratio = next;
         n += 1;
     }
-    for (o, &(_, sum, ln_scale, done)) in out.iter_mut().zip(&state) {
-        *o = if !done {
+    for o in out.iter_mut() {
+        *o = (0.0, 1.0); // z = 0 (and the domain errors the caller marks)
+    }
+    for (k, &i) in order.iter().enumerate() {
+        out[i] = if k >= first {
             (f64::NAN, f64::NAN)
-        } else if sum == 0.0 {
+        } else if sum[k] == 0.0 {
             (f64::NEG_INFINITY, 0.0)
         } else {
-            (sum.abs().ln() + ln_scale, sum.signum())
+            (sum[k].abs().ln() + ln_scale[k], sum[k].signum())
         };
     }
 }
