@@ -71,6 +71,7 @@ pub struct Texts {
     pub open_dashboard: &'static str,
     pub imported_dataset: &'static str,
     pub first_rows_shown: &'static str,
+    pub import_time: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -142,6 +143,7 @@ pub static ZH: Texts = Texts {
     open_dashboard: "查看分析",
     imported_dataset: "导入的数据",
     first_rows_shown: "仅显示前 200 行",
+    import_time: "导入用时",
 };
 
 pub static EN: Texts = Texts {
@@ -213,6 +215,7 @@ pub static EN: Texts = Texts {
     open_dashboard: "Open the analysis",
     imported_dataset: "Imported data",
     first_rows_shown: "First 200 rows shown",
+    import_time: "Imported in",
 };
 
 pub fn texts(lang: Lang) -> &'static Texts {

@@ -55,7 +55,7 @@ enum Phase {
     Choosing,
     Importing(Option<Progress>),
     Failed(Failure),
-    Done(Arc<ImportReport>, Loaded),
+    Done(Arc<ImportReport>, Loaded, f64),
 }
 
 #[component]
@@ -166,12 +166,17 @@ pub fn Import(on_done: Callback<Loaded>) -> impl IntoView {
             &attachments,
             move |response, _dataset| match response {
                 Response::Progress(p) => phase.set(Phase::Importing(Some(p))),
-                Response::Imported { report, summary } => phase.set(Phase::Done(
+                Response::Imported {
+                    report,
+                    summary,
+                    elapsed_ms,
+                } => phase.set(Phase::Done(
                     Arc::from(report),
                     Loaded {
                         name: dataset_name.clone(),
                         summary: Arc::new(summary),
                     },
+                    elapsed_ms,
                 )),
                 Response::Failed(f) => phase.set(Phase::Failed(f)),
                 _ => {}
@@ -291,8 +296,8 @@ pub fn Import(on_done: Callback<Loaded>) -> impl IntoView {
             {move || match phase.get() {
                 Phase::Failed(f) if f.cancelled => Some(view! { <p class="muted">{t().cancelled}</p> }.into_any()),
                 Phase::Failed(f) => Some(view! { <FailureBox failure=f /> }.into_any()),
-                Phase::Done(report, loaded) => Some(view! {
-                    <ReportView report on_open=Callback::new(move |()| on_done.run(loaded.clone())) />
+                Phase::Done(report, loaded, elapsed_ms) => Some(view! {
+                    <ReportView report elapsed_ms on_open=Callback::new(move |()| on_done.run(loaded.clone())) />
                 }.into_any()),
                 _ => None,
             }}
@@ -461,7 +466,7 @@ fn PreviewPanel(
 
 /// What happened to every line: counts, skipped lines, rejected rows with a download.
 #[component]
-fn ReportView(report: Arc<ImportReport>, on_open: Callback<()>) -> impl IntoView {
+fn ReportView(report: Arc<ImportReport>, elapsed_ms: f64, on_open: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let t = move || texts(lang.get());
     let r = report.clone();
@@ -493,9 +498,10 @@ fn ReportView(report: Arc<ImportReport>, on_open: Callback<()>) -> impl IntoView
     let csv = report.rejected_csv();
     let download = move |_| download_text("tierlens-rejected-rows.csv", &csv);
     view! {
-        <section class="report" data-testid="import-report">
+        <section class="report" data-testid="import-report" data-elapsed-ms=elapsed_ms.to_string()>
             <div class="page-head">
                 <h2>{move || t().report_title}</h2>
+                <span class="muted">{move || format!("{} {:.2} s", t().import_time, elapsed_ms / 1000.0)}</span>
                 <button class="btn btn-primary" data-testid="open-analysis" on:click=move |_| on_open.run(())>
                     {move || t().open_dashboard}
                 </button>

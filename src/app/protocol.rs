@@ -41,6 +41,8 @@ pub enum Response {
     Imported {
         report: Box<ImportReport>,
         summary: Summary,
+        /// Worker time from the bytes to the dataset, for the user and the browser benchmark.
+        elapsed_ms: f64,
     },
     Loaded {
         summary: Summary,

@@ -75,13 +75,20 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                 }
                 true
             };
+            let started = js_sys::Date::now();
             match import::import_with_progress(&files, &options, &mut progress) {
                 Ok(imported) => {
+                    let elapsed_ms = js_sys::Date::now() - started;
                     let summary = summarize(&imported.dataset);
                     let bytes = encode_dataset(&imported.dataset);
                     DATASET.with(|d| *d.borrow_mut() = Some(imported.dataset));
                     let report = Box::new(imported.report);
-                    reply(Response::Imported { report, summary }, Some(bytes));
+                    let body = Response::Imported {
+                        report,
+                        summary,
+                        elapsed_ms,
+                    };
+                    reply(body, Some(bytes));
                 }
                 Err(e) => reply(Response::Failed(failure(&e)), None),
             }
