@@ -2,36 +2,46 @@
 //!
 //! Seeds 000 and 001 ask for a weekly early-warning list built from order intervals and
 //! complaints; the score combines four pieces of evidence, each scaled to 0..1:
-//! - 1 − P(alive) from the BG/NBD model (see `clv`), weight 0.45;
 //! - how overdue the customer is against their own usual interval (median gap between
 //!   purchase days; for one-time buyers, the median of all repeat buyers' usual intervals):
-//!   0 up to one interval since the last order, rising linearly to 1 at three, weight 0.30;
-//! - the spend trend: net amount in the last 91 days against the 91 days before, a fall of
-//!   d% scoring d/100 (rises score 0), weight 0.15;
+//!   0 up to one interval (at least 7 days) since the last order, rising linearly to 1 at
+//!   three, weight 0.40;
+//! - 1 − P(alive) from the BG/NBD model (see `clv`), weight 0.30 (less than the direct
+//!   evidence: where few customers drop out the fit puts b very high and P(alive) stays
+//!   optimistic even after a long silence);
+//! - the spend trend: net amount in the last 91 days against the 91 days before (or, when
+//!   that quarter had none, against the average quarter of the 364 days before it, so a
+//!   customer who went quiet earlier still shows the fall), a fall of d% scoring d/100
+//!   (rises score 0), weight 0.20;
 //! - complaints (interactions of kind Complaint) in the last 180 days, 3 or more scoring 1,
 //!   weight 0.10.
 //!
 //! Evidence that does not exist for the whole dataset (no P(alive) because the model could
 //! not be fitted, no interactions table) drops out and the other weights are scaled up to
-//! sum to 1; evidence missing for one customer (no spend in the previous quarter) counts 0.
-//! Bands: Low below 30, Medium from 30, High from 60. The formula is TierLens's own,
+//! sum to 1; evidence missing for one customer (no spend in the year before this quarter)
+//! counts 0.
+//! Bands: Low below 25, Medium from 25, High from 50. The formula is TierLens's own,
 //! documented in `docs/methods.md`; the reasons are data, rendered by [`ChurnReason::text`].
 
 use crate::engine::i18n::Lang;
 use crate::engine::model::{CustomerId, Dataset, Day, InteractionKind};
 use serde::{Deserialize, Serialize};
 
-pub const WEIGHT_P_DEAD: f64 = 0.45;
-pub const WEIGHT_OVERDUE: f64 = 0.30;
-pub const WEIGHT_SPEND: f64 = 0.15;
+pub const WEIGHT_OVERDUE: f64 = 0.40;
+pub const WEIGHT_P_DEAD: f64 = 0.30;
+pub const WEIGHT_SPEND: f64 = 0.20;
 pub const WEIGHT_COMPLAINTS: f64 = 0.10;
 /// The two windows compared for the spend trend ("this quarter" and "the previous one").
 pub const TREND_WINDOW_DAYS: Day = 91;
+/// The fallback baseline: four quarters before the previous one.
+pub const BASELINE_QUARTERS: i32 = 4;
 pub const COMPLAINT_WINDOW_DAYS: Day = 180;
+/// Shorter usual intervals count as this long for the overdue evidence.
+pub const MIN_INTERVAL_DAYS: f64 = 7.0;
 /// Complaints at which that evidence is full.
 pub const COMPLAINTS_FULL: u32 = 3;
-pub const MEDIUM_FROM: f64 = 30.0;
-pub const HIGH_FROM: f64 = 60.0;
+pub const MEDIUM_FROM: f64 = 25.0;
+pub const HIGH_FROM: f64 = 50.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -72,6 +82,16 @@ impl RiskBand {
     }
 }
 
+/// What this quarter's spend is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpendBaseline {
+    /// The 91 days before this quarter.
+    PreviousQuarter,
+    /// The average quarter of the 364 days before that (the previous quarter had no spend).
+    YearBefore,
+}
+
 /// One piece of evidence behind a score, with its numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -89,9 +109,10 @@ pub enum ChurnReason {
         days_since: i32,
         typical_interval_days: f64,
     },
-    /// Net spend in the last 91 days against the 91 days before, in percent (negative).
+    /// Net spend in the last 91 days against the baseline, in percent (negative).
     SpendDown {
         change_pct: f64,
+        baseline: SpendBaseline,
     },
     Complaints {
         count: u32,
@@ -145,11 +166,31 @@ impl ChurnReason {
             ) => format!(
                 "仅下过一单，距今 {days_since} 天；复购客户通常每 {typical_interval_days:.0} 天下单"
             ),
-            (ChurnReason::SpendDown { change_pct }, Lang::En) => {
-                format!("spend {:.0}% against the previous quarter", change_pct).replace('-', "−")
+            (
+                ChurnReason::SpendDown {
+                    change_pct,
+                    baseline,
+                },
+                Lang::En,
+            ) => {
+                let against = match baseline {
+                    SpendBaseline::PreviousQuarter => "the previous quarter",
+                    SpendBaseline::YearBefore => "an average quarter of the year before",
+                };
+                format!("spend {change_pct:.0}% against {against}").replace('-', "−")
             }
-            (ChurnReason::SpendDown { change_pct }, Lang::Zh) => {
-                format!("消费额较上一季度下降 {:.0}%", -change_pct)
+            (
+                ChurnReason::SpendDown {
+                    change_pct,
+                    baseline,
+                },
+                Lang::Zh,
+            ) => {
+                let against = match baseline {
+                    SpendBaseline::PreviousQuarter => "上一季度",
+                    SpendBaseline::YearBefore => "此前一年的季度平均",
+                };
+                format!("消费额较{against}下降 {:.0}%", -change_pct)
             }
             (ChurnReason::Complaints { count, window_days }, Lang::En) => {
                 let s = if *count == 1 { "" } else { "s" };
@@ -186,8 +227,9 @@ pub struct ChurnRisk {
     pub days_since_last_order: i32,
     /// Median gap between the customer's purchase days; `None` for one-time buyers.
     pub usual_interval_days: Option<f64>,
-    /// Net spend change of the last 91 days against the 91 before, in percent.
+    /// Net spend change of the last 91 days against `spend_baseline`, in percent.
     pub spend_change_pct: Option<f64>,
+    pub spend_baseline: Option<SpendBaseline>,
     pub complaints: u32,
     /// Strongest first.
     pub reasons: Vec<ChurnReason>,
@@ -203,6 +245,7 @@ pub fn assess(ds: &Dataset, as_of: Day, p_alive: &[Option<f64>]) -> Vec<ChurnRis
         usual: Option<f64>,
         recent: f64,
         previous: f64,
+        year_before: f64,
         complaints: u32,
     }
     let complaints = complaints_by_customer(ds, as_of);
@@ -211,7 +254,7 @@ pub fn assess(ds: &Dataset, as_of: Day, p_alive: &[Option<f64>]) -> Vec<ChurnRis
     for c in 0..ds.customers.len() as CustomerId {
         let range = ds.orders_of(c);
         gaps.clear();
-        let (mut last, mut recent, mut previous) = (None::<Day>, 0.0, 0.0);
+        let (mut last, mut recent, mut previous, mut year_before) = (None::<Day>, 0.0, 0.0, 0.0);
         for i in range {
             let (day, amount) = (ds.orders.day[i], ds.orders.amount[i]);
             if day > as_of {
@@ -226,6 +269,8 @@ pub fn assess(ds: &Dataset, as_of: Day, p_alive: &[Option<f64>]) -> Vec<ChurnRis
                 recent += amount;
             } else if age < 2 * TREND_WINDOW_DAYS {
                 previous += amount;
+            } else if age < (2 + BASELINE_QUARTERS) * TREND_WINDOW_DAYS {
+                year_before += amount;
             }
         }
         let Some(last) = last else { continue };
@@ -235,6 +280,7 @@ pub fn assess(ds: &Dataset, as_of: Day, p_alive: &[Option<f64>]) -> Vec<ChurnRis
             usual: median(&mut gaps),
             recent,
             previous,
+            year_before,
             complaints: complaints.get(c as usize).copied().unwrap_or(0),
         });
     }
@@ -262,7 +308,10 @@ pub fn assess(ds: &Dataset, as_of: Day, p_alive: &[Option<f64>]) -> Vec<ChurnRis
                 parts.push((WEIGHT_P_DEAD * (1.0 - p), reason));
             }
             if let Some(interval) = f.usual.or(typical) {
-                let evidence = ((since as f64 - interval) / (2.0 * interval)).clamp(0.0, 1.0);
+                // A customer who orders every few days is not at risk after one quiet week.
+                let interval_floor = interval.max(MIN_INTERVAL_DAYS);
+                let evidence =
+                    ((since as f64 - interval_floor) / (2.0 * interval_floor)).clamp(0.0, 1.0);
                 let reason = (evidence > 0.0).then(|| match f.usual {
                     Some(usual) => ChurnReason::Overdue {
                         days_overdue: since - usual.round() as i32,
@@ -275,10 +324,19 @@ pub fn assess(ds: &Dataset, as_of: Day, p_alive: &[Option<f64>]) -> Vec<ChurnRis
                 });
                 parts.push((WEIGHT_OVERDUE * evidence, reason));
             }
-            let change = (f.previous > 0.0).then(|| (f.recent - f.previous) / f.previous * 100.0);
+            let baseline = if f.previous > 0.0 {
+                Some((f.previous, SpendBaseline::PreviousQuarter))
+            } else {
+                let quarter = f.year_before / BASELINE_QUARTERS as f64;
+                (quarter > 0.0).then_some((quarter, SpendBaseline::YearBefore))
+            };
+            let change = baseline.map(|(base, _)| (f.recent - base) / base * 100.0);
             if let Some(pct) = change {
                 let evidence = (-pct / 100.0).clamp(0.0, 1.0);
-                let reason = (pct <= -20.0).then_some(ChurnReason::SpendDown { change_pct: pct });
+                let reason = (pct <= -20.0).then(|| ChurnReason::SpendDown {
+                    change_pct: pct,
+                    baseline: baseline.expect("a change has a baseline").1,
+                });
                 parts.push((WEIGHT_SPEND * evidence, reason));
             }
             if has_interactions {
@@ -300,6 +358,7 @@ pub fn assess(ds: &Dataset, as_of: Day, p_alive: &[Option<f64>]) -> Vec<ChurnRis
                 days_since_last_order: since,
                 usual_interval_days: f.usual,
                 spend_change_pct: change,
+                spend_baseline: baseline.map(|b| b.1),
                 complaints: f.complaints,
                 reasons: parts.into_iter().filter_map(|p| p.1).collect(),
             }
@@ -405,22 +464,22 @@ mod tests {
         // Spend 550 against 1,000: −45%.
         assert!((a.spend_change_pct.unwrap() + 45.0).abs() < 1e-12);
         assert_eq!(a.complaints, 2);
-        // 0.45·0.7 + 0.30·min(1, (52 − 14)/28) + 0.15·0.45 + 0.10·2/3, all weights present.
-        let want = 100.0 * (0.45 * 0.7 + 0.30 * 1.0 + 0.15 * 0.45 + 0.10 * 2.0 / 3.0);
+        // 0.40·min(1, (52 − 14)/28) + 0.30·0.7 + 0.20·0.45 + 0.10·2/3, all weights present.
+        let want = 100.0 * (0.40 * 1.0 + 0.30 * 0.7 + 0.20 * 0.45 + 0.10 * 2.0 / 3.0);
         assert!((a.score - want).abs() < 1e-12, "{} vs {want}", a.score);
         assert_eq!(a.band, RiskBand::High);
         assert_eq!(
             reasons_text(&a.reasons, Lang::En),
-            "only a 30% chance the customer is still active; 38 days overdue against a usual 14-day cycle; \
+            "38 days overdue against a usual 14-day cycle; only a 30% chance the customer is still active; \
              spend −45% against the previous quarter; 2 complaints in the last 180 days"
         );
         assert_eq!(
             reasons_text(&a.reasons, Lang::Zh),
-            "仍活跃的概率仅 30%；已超出惯常 14 天的下单周期 38 天；消费额较上一季度下降 45%；近 180 天投诉 2 次"
+            "已超出惯常 14 天的下单周期 38 天；仍活跃的概率仅 30%；消费额较上一季度下降 45%；近 180 天投诉 2 次"
         );
         // The steady customer: not overdue (3 days against 30), spend flat, no complaints.
         let b = risks.iter().find(|r| r.customer == 1).unwrap();
-        assert!((b.score - 100.0 * 0.45 * 0.02).abs() < 1e-12);
+        assert!((b.score - 100.0 * 0.30 * 0.02).abs() < 1e-12);
         assert_eq!((b.band, b.reasons.len()), (RiskBand::Low, 0));
         assert_eq!(risks[0].customer, 0, "highest risk first");
     }
@@ -433,8 +492,8 @@ mod tests {
         // Usual intervals: A 14, B 30 -> typical 22; 100 days since: (100 − 22)/44 -> 1.
         // P(alive) = 1 (one-time buyers are alive by the model's assumption); the order
         // 100 days ago is the previous quarter's spend, nothing this quarter: −100%.
-        assert!((c.score - 100.0 * (0.30 + 0.15)).abs() < 1e-12);
-        assert_eq!(c.band, RiskBand::Medium);
+        assert!((c.score - 100.0 * (0.40 + 0.20)).abs() < 1e-12);
+        assert_eq!(c.band, RiskBand::High);
         assert_eq!(
             reasons_text(&c.reasons, Lang::En),
             "one order only, 100 days ago; repeat customers usually reorder every 22 days; \
@@ -448,9 +507,40 @@ mod tests {
         let ds = dataset(false);
         let risks = assess(&ds, AS_OF, &[]);
         let a = risks.iter().find(|r| r.customer == 0).unwrap();
-        let want = 100.0 * (0.30 * 1.0 + 0.15 * 0.45) / 0.45;
+        let want = 100.0 * (0.40 * 1.0 + 0.20 * 0.45) / 0.60;
         assert!((a.score - want).abs() < 1e-12);
         assert_eq!(a.p_alive, None);
         assert_eq!(a.reasons.len(), 2);
+    }
+
+    #[test]
+    fn a_customer_quiet_for_two_quarters_is_compared_with_the_year_before() {
+        // Orders of 400 at 200, 250, 300 and 350 days ago: nothing in this or the previous
+        // quarter, 1,600 over the four quarters before -> an average quarter of 400, −100%.
+        let mut b = DatasetBuilder::new();
+        let c = b.intern("Q");
+        for d in [200, 250, 300, 350] {
+            b.order(c, AS_OF - d, 400.0, None);
+        }
+        let r = &assess(&b.build(), AS_OF, &[])[0];
+        assert_eq!(r.spend_change_pct, Some(-100.0));
+        assert_eq!(r.spend_baseline, Some(SpendBaseline::YearBefore));
+        assert_eq!(
+            reasons_text(&r.reasons, Lang::En),
+            "150 days overdue against a usual 50-day cycle; spend −100% against an average quarter of the year before"
+        );
+        assert_eq!(
+            reasons_text(&r.reasons, Lang::Zh),
+            "已超出惯常 50 天的下单周期 150 天；消费额较此前一年的季度平均下降 100%"
+        );
+    }
+
+    #[test]
+    fn bands_by_threshold() {
+        assert_eq!(RiskBand::of(24.99), RiskBand::Low);
+        assert_eq!(RiskBand::of(25.0), RiskBand::Medium);
+        assert_eq!(RiskBand::of(49.99), RiskBand::Medium);
+        assert_eq!(RiskBand::of(50.0), RiskBand::High);
+        assert_eq!(RiskBand::High.text(Lang::Zh), "高");
     }
 }

@@ -310,6 +310,9 @@ impl Guardrail {
             (TooFewSpendCustomers { have, need }, Lang::Zh) => format!(
                 "平均消费为正的复购客户仅 {have} 位，消费模型至少需要 {need} 位，因此不计算消费额与 CLV"
             ),
+            (SpendExcluded { customers: 1 }, Lang::En) => {
+                "1 repeat buyer has a zero or negative average spend (returns) and is left out of the spend model".into()
+            }
             (SpendExcluded { customers }, Lang::En) => format!(
                 "{customers} repeat buyers have a zero or negative average spend (returns) and are left out of the spend model"
             ),
