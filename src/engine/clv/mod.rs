@@ -660,16 +660,17 @@ fn fit_bgnbd(observations: &[Observation], settings: &ClvSettings) -> BgNbdFit {
     };
     let m = &est.minimum;
     let names = ["r", "alpha", "a", "b"];
-    let problem = if m.outcome != Outcome::Converged {
-        Some(FitProblem::NotConverged {
-            outcome: m.outcome,
-            gradient_max: m.gradient_max,
-        })
-    } else if let Some(i) = m.x.iter().position(|t| t.abs() > MAX_LOG_PARAMETER) {
+    // A parameter far out explains a failure better than the optimiser's outcome does.
+    let problem = if let Some(i) = m.x.iter().position(|t| t.abs() > MAX_LOG_PARAMETER) {
         let p = est.params;
         Some(FitProblem::ParameterRunaway {
             parameter: names[i].into(),
             value: [p.r, p.alpha, p.a, p.b][i],
+        })
+    } else if m.outcome != Outcome::Converged {
+        Some(FitProblem::NotConverged {
+            outcome: m.outcome,
+            gradient_max: m.gradient_max,
         })
     } else {
         None
@@ -713,18 +714,16 @@ fn fit_gamma_gamma(
         };
         (est.params, est.log_likelihood, status, Some(m.x.clone()))
     };
-    if status.problem.is_none() {
-        let runaway = x.and_then(|x| x.iter().position(|t| t.abs() > MAX_LOG_PARAMETER));
-        if let Some(i) = runaway {
-            status.converged = false;
-            status.problem = Some(FitProblem::ParameterRunaway {
-                parameter: ["p", "q", "gamma"][i].into(),
-                value: [params.p, params.q, params.gamma][i],
-            });
-        } else if !params.is_usable() {
-            // A proper maximum, but of a model whose mean spend does not exist.
-            status.problem = Some(FitProblem::HeavyTailedSpend { q: params.q });
-        }
+    let runaway = x.and_then(|x| x.iter().position(|t| t.abs() > MAX_LOG_PARAMETER));
+    if let Some(i) = runaway {
+        status.converged = false;
+        status.problem = Some(FitProblem::ParameterRunaway {
+            parameter: ["p", "q", "gamma"][i].into(),
+            value: [params.p, params.q, params.gamma][i],
+        });
+    } else if status.problem.is_none() && !params.is_usable() {
+        // A proper maximum, but of a model whose mean spend does not exist.
+        status.problem = Some(FitProblem::HeavyTailedSpend { q: params.q });
     }
     Some(GammaGammaFit {
         params,
@@ -733,4 +732,113 @@ fn fit_gamma_gamma(
         excluded,
         status,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::DatasetBuilder;
+
+    const BG: BgNbdParams = BgNbdParams {
+        r: 0.242_594_543_421_067_15,
+        alpha: 4.413_602_716_077_372,
+        a: 0.792_921_833_347_843_3,
+        b: 2.425_905_728_721_623_7,
+    };
+    const GG: GammaGammaParams = GammaGammaParams {
+        p: 6.249_572_277_638_951,
+        q: 3.744_224_674_757_774,
+        gamma: 15.443_521_018_351_717,
+    };
+
+    /// Scored with given parameters, so two customers are enough (no fit, no fit guardrails).
+    #[test]
+    fn profit_clv_and_next_order_date_by_hand() {
+        let mut b = DatasetBuilder::new();
+        let steady = b.intern("steady");
+        let refunded = b.intern("refunded");
+        // 30% margin: 100 + 50 + 50 of revenue with 60 of profit.
+        b.order(steady, 0, 100.0, Some(30.0));
+        b.order(steady, 70, 50.0, Some(15.0));
+        b.order(steady, 140, 50.0, Some(15.0));
+        // Net amount −10 over the calibration: the overall margin applies.
+        b.order(refunded, 7, 40.0, Some(10.0));
+        b.order(refunded, 21, -50.0, Some(-12.0));
+        let ds = b.build();
+        let settings = ClvSettings {
+            bgnbd_params: Some(BG),
+            gamma_gamma_params: Some(GG),
+            ..ClvSettings::new(182)
+        };
+        let report = fit(&ds, &settings);
+        assert_eq!(report.predictions.len(), 2);
+        let s = &report.predictions[0];
+        assert_eq!((s.frequency, s.recency, s.age), (2, 20.0, 26.0));
+        let clv = s.clv.unwrap();
+        assert!((s.clv_profit.unwrap() - 0.3 * clv).abs() < 1e-12 * clv);
+        // The overall margin: (60 − 2) / (200 − 10).
+        let r = &report.predictions[1];
+        let overall = (60.0 - 2.0) / (200.0 - 10.0);
+        assert!((r.clv_profit.unwrap() - overall * r.clv.unwrap()).abs() < 1e-12);
+        // Its average repeat spend is −50: no spend information, the population mean applies.
+        assert_eq!(r.expected_avg_spend, Some(GG.population_mean()));
+        assert!(
+            report
+                .guardrails
+                .contains(&Guardrail::SpendExcluded { customers: 1 })
+        );
+        // Next order: the calibration end plus the median wait given alive, in days.
+        let wait_weeks = (BG.alpha + 26.0) * (2f64.powf(1.0 / (BG.r + 2.0)) - 1.0);
+        assert_eq!(
+            s.next_order_day,
+            Some(182 + (wait_weeks * 7.0).round() as Day)
+        );
+        // Without gross profit in the data there is no profit CLV.
+        let mut b = DatasetBuilder::new();
+        let c = b.intern("c");
+        b.order(c, 0, 100.0, None);
+        b.order(c, 70, 50.0, None);
+        let p = &fit(&b.build(), &settings).predictions[0];
+        assert!(p.clv.is_some() && p.clv_profit.is_none());
+    }
+
+    #[test]
+    fn clockwork_buyers_who_never_stop_have_no_maximum_and_get_no_numbers() {
+        // 120 customers buying every 7 days up to the end: identical rates (the Gamma's shape
+        // runs to infinity) and nobody drops out (the Beta runs off). The fit must say so.
+        let mut b = DatasetBuilder::new();
+        for i in 0..120 {
+            let c = b.intern(&format!("C{i}"));
+            for day in (i % 7..=200).step_by(7) {
+                b.order(c, day, 100.0, None);
+            }
+        }
+        let report = fit(&b.build(), &ClvSettings::new(200));
+        assert!(report.guardrails.is_empty(), "{:?}", report.guardrails);
+        let bg = report.bgnbd.unwrap();
+        assert!(!bg.status.converged, "{bg:?}");
+        // The dropout parameter a heads for 0 (about e^−100 when the optimiser gives up).
+        assert!(
+            matches!(&bg.status.problem, Some(FitProblem::ParameterRunaway { parameter, .. }) if parameter == "a"),
+            "{bg:?}"
+        );
+        let text = bg.status.problem.as_ref().unwrap().text(Lang::En);
+        assert!(text.starts_with("parameter a ran off to"), "{text}");
+        assert!(report.predictions.is_empty() && report.validation.is_none());
+    }
+
+    #[test]
+    fn a_fit_that_cannot_converge_gives_no_predictions() {
+        // Parameters given as NaN stand for a broken model: reported, never used.
+        let mut b = DatasetBuilder::new();
+        let c = b.intern("c");
+        b.order(c, 0, 100.0, None);
+        let settings = ClvSettings {
+            bgnbd_params: Some(BgNbdParams { r: f64::NAN, ..BG }),
+            ..ClvSettings::new(30)
+        };
+        let report = fit(&b.build(), &settings);
+        assert!(report.bgnbd.unwrap().status.problem.is_some());
+        assert!(report.predictions.is_empty());
+    }
 }
