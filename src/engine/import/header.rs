@@ -8,6 +8,7 @@
 
 use super::mapping::{Field, TableKind, header_score};
 use super::parse::trim_cell;
+use super::table::Row;
 use std::collections::BTreeMap;
 
 /// How many rows from the top may hold the header.
@@ -31,6 +32,7 @@ pub fn find_header(
 
 /// Whether a cell is a subtotal or total label (`合计`, `小计：`, `本页小计`, `Total`,
 /// `Grand total`, `Subtotal for C001`).
+#[inline]
 pub fn is_total_label(cell: &[u8]) -> bool {
     let cell = trim_cell(cell);
     let Some(&first) = cell.first() else {
@@ -43,6 +45,11 @@ pub fn is_total_label(cell: &[u8]) -> bool {
     if first.is_ascii() {
         let text = cell.strip_suffix(b":").unwrap_or(cell);
         return english_total(text.strip_suffix("：".as_bytes()).unwrap_or(text));
+    }
+    // 合计, 小计 and 总计 all end in 计, and a label is short (most Chinese names start with
+    // the same bytes as these labels, so this check is what keeps the common case cheap).
+    if cell.len() > 36 || !cell.windows(3).any(|w| w == "计".as_bytes()) {
+        return false;
     }
     let Ok(text) = std::str::from_utf8(cell) else {
         return false;
@@ -66,6 +73,14 @@ fn english_total(text: &[u8]) -> bool {
         "sub total",
         "grand total",
     ];
+    // Every label starts with "to", "su" or "gr".
+    let start = |i: usize| text.get(i).map(u8::to_ascii_lowercase);
+    if !matches!(
+        (start(0), start(1)),
+        (Some(b't'), Some(b'o')) | (Some(b's'), Some(b'u')) | (Some(b'g'), Some(b'r'))
+    ) {
+        return false;
+    }
     LABELS.iter().any(|l| {
         let l = l.as_bytes();
         text.len() >= l.len()
@@ -76,13 +91,17 @@ fn english_total(text: &[u8]) -> bool {
     })
 }
 
-/// Whether a row (given as cell accessor) is a subtotal or total line.
-pub fn is_total_line<'r>(
-    cells: impl Iterator<Item = &'r [u8]>,
-    key_cells: &[Option<&[u8]>],
-) -> bool {
-    let first = cells.map(trim_cell).find(|c| !c.is_empty());
-    first.is_some_and(is_total_label) || key_cells.iter().flatten().any(|c| is_total_label(c))
+/// Whether a row is a subtotal or total line: its first non-empty cell, or one of the cells
+/// of `key_columns` (customer, date, order number), is a total label.
+#[inline]
+pub fn is_total_line(row: &Row, key_columns: &[Option<usize>]) -> bool {
+    let cell = |i: usize| row.get(i).unwrap_or_default();
+    let first = (0..row.len()).find(|&i| !trim_cell(cell(i)).is_empty());
+    first.is_some_and(|i| !key_columns.contains(&Some(i)) && is_total_label(cell(i)))
+        || key_columns
+            .iter()
+            .flatten()
+            .any(|&i| is_total_label(cell(i)))
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub(super) fn read(
         }
         let cell = |i: usize| record.get(i).unwrap_or_default();
         let key = normalise_key(cell(key_col));
-        if is_total_line(record.iter(), &[Some(cell(key_col)), Some(cell(date_col))]) {
+        if is_total_line(&record, &[Some(key_col), Some(date_col)]) {
             tally.skip(line, SkipReason::Total);
             continue;
         }

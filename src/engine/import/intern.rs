@@ -18,8 +18,21 @@ pub struct Interner {
 }
 
 impl Interner {
+    /// Room for `n` strings, so that a large file does not rehash the table as it grows.
+    pub fn with_capacity(n: usize) -> Self {
+        Interner {
+            text: Vec::new(),
+            ends: Vec::with_capacity(n),
+            table: HashTable::with_capacity(n),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
     }
 
     pub fn get(&self, id: u32) -> &[u8] {

@@ -110,7 +110,12 @@ pub(super) fn read(
     };
     let cancel = options.cancel_prefix.as_deref().map(str::as_bytes);
     // Order numbers, and the (first) order of each.
-    let mut numbers = Interner::default();
+    // Sized for orders of two lines, which most files exceed: few or no rehashes.
+    let mut numbers = Interner::with_capacity(if c.order_no.is_some() {
+        table.loaded.estimated_rows() / 2
+    } else {
+        0
+    });
     let mut order_of_number: Vec<u32> = Vec::new();
     let mut by_customer_no: FxHashMap<(CustomerId, u32), u32> = FxHashMap::default();
     let mut by_day: FxHashMap<u64, u32> = FxHashMap::default();
@@ -128,7 +133,7 @@ pub(super) fn read(
         }
         let cell = |i: usize| record.get(i).unwrap_or_default();
         let key = normalise_key(cell(c.customer));
-        if is_total_line(record.iter(), &key_cells.map(|k| k.map(cell))) {
+        if is_total_line(&record, &key_cells) {
             tally.skip(line, SkipReason::Total);
             continue;
         }
@@ -377,40 +382,39 @@ impl OrdersPass {
                 .filter(|&&id| id != NO_DATE)
                 .map(|&id| days[id as usize])
         };
-        // Hand the orders over grouped by customer (a counting sort), so that the builder's
-        // stable sort by (customer, day) finds them nearly sorted.
+        // Hand the orders over grouped by customer (a counting sort that reads the orders in
+        // sequence and scatters them), so that the builder's stable sort by (customer, day)
+        // finds them nearly sorted.
         let customers = self.accs.iter().map(|a| a.customer + 1).max().unwrap_or(0) as usize;
         let mut start = vec![0u32; customers + 1];
-        for a in &self.accs {
+        for (a, _) in self.accs.iter().zip(&alive).filter(|(_, alive)| **alive) {
             start[a.customer as usize + 1] += 1;
         }
         for c in 1..start.len() {
             start[c] += start[c - 1];
         }
-        let mut by_customer = vec![0u32; n];
+        let orders = start[customers] as usize;
+        let mut sorted = vec![(0u32, 0 as Day, 0.0f64, 0.0f64, 0u32); orders];
         for (o, a) in self.accs.iter().enumerate() {
-            let slot = &mut start[a.customer as usize];
-            by_customer[*slot as usize] = o as u32;
-            *slot += 1;
-        }
-        dir.builder.reserve_orders(n);
-        let mut orders = 0;
-        for o in by_customer {
-            let o = o as usize;
-            let a = &self.accs[o];
             if !alive[o] {
                 continue;
             }
-            orders += 1;
             let profit = a.profit + self.margin_plain.get(o).map_or(0.0, |m| m * margin_scale);
+            let slot = &mut start[a.customer as usize];
+            sorted[*slot as usize] = (a.customer, day[o], a.amount, profit, o as u32);
+            *slot += 1;
+        }
+        drop(self.accs);
+        dir.builder.reserve_orders(orders);
+        for (customer, day, amount, profit, o) in sorted {
             dir.builder.order_with_terms(
-                a.customer,
-                day[o],
-                a.amount,
+                customer,
+                day,
+                amount,
                 self.has_profit.then_some(profit),
                 Terms {
-                    due: term(&self.due, o),
-                    paid: term(&self.paid, o),
+                    due: term(&self.due, o as usize),
+                    paid: term(&self.paid, o as usize),
                 },
             );
         }

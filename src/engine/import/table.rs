@@ -71,6 +71,18 @@ impl<'a> Loaded<'a> {
         })
     }
 
+    /// About how many rows the file has, from the line length of its first 64 KB.
+    pub fn estimated_rows(&self) -> usize {
+        match self {
+            Loaded::Text { text, .. } => {
+                let sample = &text.as_bytes()[..text.len().min(64 * 1024)];
+                let lines = count_newlines(sample).max(1) as usize;
+                text.len() / sample.len().div_ceil(lines).max(1)
+            }
+            Loaded::Sheet { range, .. } => range.height(),
+        }
+    }
+
     /// Encoding of a text file, or the spreadsheet format.
     pub fn encoding(&self) -> &'static str {
         match self {
@@ -293,12 +305,28 @@ impl<'a> Rows<'a> {
                     return Some(*newlines + 1);
                 }
                 let rest = text.get(*pos..).filter(|r| !r.is_empty())?;
-                let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-                let line = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
-                if memchr::memchr2(b'"', b'\r', line).is_some() {
+                // One pass over the line finds its end and its delimiters; a quote or a bare
+                // CR hands the rest of the file to the `csv` crate. (Lines are short: a plain
+                // loop beats several `memchr` calls here.)
+                row.ends.clear();
+                let mut end = rest.len();
+                let mut special = false;
+                for (i, &b) in rest.iter().enumerate() {
+                    if b == *delimiter {
+                        row.ends.push(i as u32);
+                    } else if b == b'\n' {
+                        end = i;
+                        break;
+                    } else if b == b'"' || (b == b'\r' && rest.get(i + 1) != Some(&b'\n')) {
+                        special = true;
+                        break;
+                    }
+                }
+                if special {
                     *csv = Some((csv_reader(rest, *delimiter), *pos));
                     continue;
                 }
+                let line = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
                 let number = *newlines + 1;
                 *pos += (end + 1).min(rest.len());
                 *newlines += 1;
@@ -308,9 +336,6 @@ impl<'a> Rows<'a> {
                 }
                 row.line = line;
                 row.in_record = false;
-                row.ends.clear();
-                row.ends
-                    .extend(memchr::memchr_iter(*delimiter, line).map(|i| i as u32));
                 row.ends.push(line.len() as u32);
                 return Some(number);
             },
