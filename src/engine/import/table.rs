@@ -307,7 +307,7 @@ impl<'a> Rows<'a> {
                 let rest = text.get(*pos..).filter(|r| !r.is_empty())?;
                 // One pass over the line finds its end and its delimiters; a quote or a bare
                 // CR hands the rest of the file to the `csv` crate. (Lines are short: a plain
-                // loop beats several `memchr` calls here.)
+                // loop measured as fast as three `memchr` calls per line.)
                 row.ends.clear();
                 let mut end = rest.len();
                 let mut special = false;
