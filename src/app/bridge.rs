@@ -1,6 +1,7 @@
 //! The page side of the engine worker: send a request, get its responses in a callback.
-//! Cancelling terminates the worker (a busy worker cannot read a cancel message) and the
-//! next request starts a fresh one.
+//! Requests wait in an outbox until the worker says it is ready (a message posted while its
+//! wasm is still loading would find no handler and be lost). Cancelling terminates the worker
+//! (a busy worker cannot read a cancel message) and the next request starts a fresh one.
 
 use super::protocol::{Failure, Request, Response, from_js, to_js};
 use std::cell::RefCell;
@@ -14,8 +15,27 @@ use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 const WORKER_URL: &str = "./tierlens-worker_loader.js";
 
 type Callback = Box<dyn FnMut(Response, Vec<JsValue>)>;
-/// The worker and its message handler, which must live as long as the worker.
-type Running = (Worker, Closure<dyn FnMut(MessageEvent)>);
+/// Messages for a worker that is not ready yet; `None` once it is.
+type Outbox = Rc<RefCell<Option<Vec<JsValue>>>>;
+
+struct Running {
+    worker: Worker,
+    /// The message handler must live as long as the worker.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    outbox: Outbox,
+}
+
+impl Running {
+    fn post(&self, message: JsValue) -> Result<(), String> {
+        if let Some(queue) = self.outbox.borrow_mut().as_mut() {
+            queue.push(message);
+            return Ok(());
+        }
+        self.worker
+            .post_message(&message)
+            .map_err(|e| format!("posting to the engine worker failed: {e:?}"))
+    }
+}
 
 #[derive(Default)]
 struct Engine {
@@ -30,11 +50,11 @@ thread_local! {
 
 impl Engine {
     /// The running worker, started when there is none.
-    fn worker(&mut self) -> Result<Worker, String> {
+    fn worker(&mut self) -> Result<&Running, String> {
         if self.worker.is_none() {
             self.worker = Some(spawn(self.pending.clone())?);
         }
-        Ok(self.worker.as_ref().expect("just started").0.clone())
+        Ok(self.worker.as_ref().expect("just started"))
     }
 }
 
@@ -48,12 +68,9 @@ pub fn call(
     let mut on_response = Some(on_response);
     let sent = ENGINE.with(|engine| {
         let mut engine = engine.borrow_mut();
-        let worker = engine.worker()?;
         engine.next_id += 1;
         let id = engine.next_id;
-        worker
-            .post_message(&to_js(id, &request, files))
-            .map_err(|e| format!("posting to the engine worker failed: {e:?}"))?;
+        engine.worker()?.post(to_js(id, &request, files))?;
         let callback = on_response.take().expect("registered once");
         engine.pending.borrow_mut().insert(id, Box::new(callback));
         Ok(())
@@ -67,7 +84,7 @@ pub fn call(
 /// Starts the worker now, so that its script and wasm load with the page rather than at
 /// the first import.
 pub fn warm_up() {
-    if let Err(message) = ENGINE.with(|engine| engine.borrow_mut().worker()) {
+    if let Err(message) = ENGINE.with(|engine| engine.borrow_mut().worker().map(|_| ())) {
         web_sys::console::error_1(&message.into());
     }
 }
@@ -76,8 +93,8 @@ pub fn warm_up() {
 pub fn cancel() {
     let pending = ENGINE.with(|engine| {
         let mut engine = engine.borrow_mut();
-        if let Some((worker, _)) = engine.worker.take() {
-            worker.terminate();
+        if let Some(running) = engine.worker.take() {
+            running.worker.terminate();
         }
         let drained: Vec<Callback> = engine
             .pending
@@ -99,10 +116,20 @@ fn spawn(pending: Rc<RefCell<HashMap<u32, Callback>>>) -> Result<Running, String
     options.set_type(WorkerType::Classic);
     let worker = Worker::new_with_options(WORKER_URL, &options)
         .map_err(|e| format!("the engine worker could not start: {e:?}"))?;
+    let outbox: Outbox = Rc::new(RefCell::new(Some(Vec::new())));
+    let (ready_outbox, ready_worker) = (outbox.clone(), worker.clone());
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let Ok((id, response, attachments)) = from_js::<Response>(&event.data()) else {
             return;
         };
+        if matches!(response, Response::Ready) {
+            for message in ready_outbox.borrow_mut().take().unwrap_or_default() {
+                if let Err(e) = ready_worker.post_message(&message) {
+                    web_sys::console::error_1(&e);
+                }
+            }
+            return;
+        }
         let done = response.is_final();
         // Take the callback out while it runs: it may send the next request.
         let callback = pending.borrow_mut().remove(&id);
@@ -114,5 +141,9 @@ fn spawn(pending: Rc<RefCell<HashMap<u32, Callback>>>) -> Result<Running, String
         }
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    Ok((worker, on_message))
+    Ok(Running {
+        worker,
+        _on_message: on_message,
+        outbox,
+    })
 }

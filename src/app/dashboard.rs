@@ -1,12 +1,24 @@
 //! The dashboard: headline figures of the open dataset.
 
-use super::{Loaded, format, i18n::texts, use_lang};
+use super::protocol::{Analysis, Request, Response};
+use super::{Loaded, bridge, format, i18n::texts, use_lang};
+use crate::engine::report::Settings;
+use crate::engine::tiers::Tier;
 use leptos::prelude::*;
 
 #[component]
 pub fn Dashboard(data: Loaded) -> impl IntoView {
     let lang = use_lang();
     let t = move || texts(lang.get());
+    let analysis = RwSignal::new(None::<Analysis>);
+    let request = Request::Analyze {
+        settings: Box::new(Settings::default()),
+    };
+    bridge::call(request, &[], move |response, _| {
+        if let Response::Analyzed(a) = response {
+            analysis.set(Some(*a));
+        }
+    });
     let s = data.summary.clone();
     let is_demo = data.name == super::DEMO;
     let name = data.name.clone();
@@ -70,6 +82,31 @@ pub fn Dashboard(data: Loaded) -> impl IntoView {
                     shown=Signal::derive(move || format::count(active))
                     note=Signal::derive(move || format!("{} {}", format::percent(active_share), t().of_buying)) />
             </div>
+            {move || analysis.get().and_then(|a| a.current.clone().map(|d| (a, d))).map(|(a, d)| view! {
+                <section class="panel" data-testid="tiers" data-period=d.period.clone() data-elapsed-ms=a.elapsed_ms.to_string()>
+                    <div class="panel-head">
+                        <h2>{move || t().tiers_title} " · " {d.period.clone()}</h2>
+                        <span class="muted">{move || format!("{} {:.0} ms", t().analysed_in, a.elapsed_ms)}</span>
+                    </div>
+                    <div class="tier-row">
+                        {Tier::ALL.into_iter().map(|tier| {
+                            let count = d.customers[tier];
+                            let share = d.revenue_share[tier];
+                            view! {
+                                <div class=format!("tier-card tier-{}", tier.as_str().to_lowercase())
+                                    data-tier=tier.as_str() data-count=count.to_string()>
+                                    <span class="tier-badge">{tier.as_str()}</span>
+                                    <span class="tier-count">{format::count(count as usize)}</span>
+                                    <span class="tier-share">
+                                        {(tier != Tier::D).then_some(move || format!("{} {}", format::percent(share), t().of_revenue))}
+                                    </span>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <p class="muted">{move || t().tiers_note}</p>
+                </section>
+            })}
         </section>
     }
 }

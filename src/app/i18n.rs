@@ -72,6 +72,11 @@ pub struct Texts {
     pub imported_dataset: &'static str,
     pub first_rows_shown: &'static str,
     pub import_time: &'static str,
+    pub opening: &'static str,
+    pub tiers_title: &'static str,
+    pub tiers_note: &'static str,
+    pub analysed_in: &'static str,
+    pub of_revenue: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -144,6 +149,11 @@ pub static ZH: Texts = Texts {
     imported_dataset: "导入的数据",
     first_rows_shown: "仅显示前 200 行",
     import_time: "导入用时",
+    opening: "正在打开…",
+    tiers_title: "本期客户分级",
+    tiers_note: "按净销售额累计占比：A ≤ 80%，B ≤ 95%，其余 C；D = 本期无订单",
+    analysed_in: "分析用时",
+    of_revenue: "销售额占比",
 };
 
 pub static EN: Texts = Texts {
@@ -216,6 +226,11 @@ pub static EN: Texts = Texts {
     imported_dataset: "Imported data",
     first_rows_shown: "First 200 rows shown",
     import_time: "Imported in",
+    opening: "Opening…",
+    tiers_title: "Customer tiers this period",
+    tiers_note: "By cumulative share of net revenue: A ≤ 80%, B ≤ 95%, the rest C; D = no order this period",
+    analysed_in: "Analysed in",
+    of_revenue: "of revenue",
 };
 
 pub fn texts(lang: Lang) -> &'static Texts {

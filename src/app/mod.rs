@@ -13,8 +13,9 @@ mod dashboard;
 mod import;
 mod start;
 
-use crate::engine::{demo, i18n::Lang, summary::Summary};
+use crate::engine::{i18n::Lang, summary::Summary};
 use leptos::prelude::*;
+use protocol::{Request, Response};
 use std::sync::Arc;
 
 const DEMO: &str = "demo";
@@ -29,16 +30,26 @@ pub struct Loaded {
 #[derive(Clone)]
 enum Screen {
     Start,
+    /// Waiting for the worker to open a dataset.
+    Opening,
     Import,
     Dashboard(Loaded),
 }
 
-fn load_demo() -> Loaded {
-    let ds = demo::generate().dataset();
-    Loaded {
-        name: DEMO.to_owned(),
-        summary: Arc::new(crate::engine::summary::summarize(&ds)),
-    }
+/// Has the worker generate the demo and shows it when ready.
+fn open_demo_in(screen: RwSignal<Screen>) {
+    screen.set(Screen::Opening);
+    bridge::call(Request::Demo, &[], move |response, _| match response {
+        Response::Loaded { summary } => screen.set(Screen::Dashboard(Loaded {
+            name: DEMO.to_owned(),
+            summary: Arc::new(summary),
+        })),
+        Response::Failed(f) => {
+            web_sys::console::error_1(&f.message.into());
+            screen.set(Screen::Start);
+        }
+        _ => {}
+    });
 }
 
 #[component]
@@ -54,13 +65,13 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     bridge::warm_up();
 
-    let screen = RwSignal::new(match prefs::open_dataset().as_deref() {
-        Some(DEMO) => Screen::Dashboard(load_demo()),
-        _ => Screen::Start,
-    });
+    let screen = RwSignal::new(Screen::Start);
+    if prefs::open_dataset().as_deref() == Some(DEMO) {
+        open_demo_in(screen);
+    }
     let open_demo = move || {
         prefs::save_open_dataset(Some(DEMO));
-        screen.set(Screen::Dashboard(load_demo()));
+        open_demo_in(screen);
     };
     let close = move || {
         prefs::save_open_dataset(None);
@@ -99,6 +110,7 @@ pub fn App() -> impl IntoView {
             {move || match screen.get() {
                 Screen::Dashboard(data) => view! { <dashboard::Dashboard data=data /> }.into_any(),
                 Screen::Import => view! { <import::Import on_done=on_imported /> }.into_any(),
+                Screen::Opening => view! { <p class="muted" role="status">{t().opening}</p> }.into_any(),
                 Screen::Start => view! {
                     <start::Start on_demo=open_demo on_files=move || screen.set(Screen::Import) />
                 }.into_any(),

@@ -7,7 +7,9 @@
 
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::Dataset;
+use crate::engine::report::Settings;
 use crate::engine::summary::Summary;
+use crate::engine::tiers::TierDistribution;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -31,10 +33,14 @@ pub enum Request {
     },
     /// Make the built-in demo the worker's dataset.
     Demo,
+    /// Run every analysis on the worker's dataset.
+    Analyze { settings: Box<Settings> },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Response {
+    /// The worker's handler is in place; sent once, unasked.
+    Ready,
     Progress(Progress),
     Preview(Box<Preview>),
     /// The dataset itself is attached as postcard bytes (see the module comment).
@@ -47,14 +53,27 @@ pub enum Response {
     Loaded {
         summary: Summary,
     },
+    Analyzed(Box<Analysis>),
     Failed(Failure),
 }
 
 impl Response {
     /// Progress is followed by more messages; everything else ends the request.
     pub fn is_final(&self) -> bool {
-        !matches!(self, Response::Progress(_))
+        !matches!(self, Response::Progress(_) | Response::Ready)
     }
+}
+
+/// What the page needs of a report so far. The full report stays in the worker until the
+/// pages that show every customer ask for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub as_of: String,
+    /// Tier counts and revenue shares of the current period.
+    pub current: Option<TierDistribution>,
+    pub customers: usize,
+    /// Worker time of `report::analyze`, for the user and the browser benchmark.
+    pub elapsed_ms: f64,
 }
 
 /// An error the user can act on: where it is and what is wrong.

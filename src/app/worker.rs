@@ -1,9 +1,12 @@
 //! The Web Worker side: runs imports and analyses off the page's thread and keeps the
 //! current dataset, so the page never holds or decodes a million orders.
 
-use super::protocol::{Failure, Request, Response, bytes_of, encode_dataset, from_js, to_js};
+use super::protocol::{
+    Analysis, Failure, Request, Response, bytes_of, encode_dataset, from_js, to_js,
+};
 use crate::engine::import::{self, ErrorKind, Files, ImportError};
-use crate::engine::{demo, model::Dataset, summary::summarize};
+use crate::engine::model::{Dataset, format_day};
+use crate::engine::{demo, report, summary::summarize};
 use js_sys::{Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::Closure;
@@ -38,6 +41,7 @@ pub fn serve() {
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    let _ = scope.post_message(&to_js(0, &Response::Ready, &[]));
 }
 
 fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<Vec<u8>>)) {
@@ -91,6 +95,27 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                     reply(body, Some(bytes));
                 }
                 Err(e) => reply(Response::Failed(failure(&e)), None),
+            }
+        }
+        Request::Analyze { settings } => {
+            let started = js_sys::Date::now();
+            let analysis = DATASET.with(|d| {
+                d.borrow().as_ref().map(|dataset| {
+                    let report = report::analyze(dataset, &settings);
+                    Analysis {
+                        as_of: format_day(report.as_of),
+                        current: report.tier_distribution.last().cloned(),
+                        customers: report.customers.len(),
+                        elapsed_ms: js_sys::Date::now() - started,
+                    }
+                })
+            });
+            match analysis {
+                Some(a) => reply(Response::Analyzed(Box::new(a)), None),
+                None => reply(
+                    Response::Failed(Failure::internal("no dataset is open".into())),
+                    None,
+                ),
             }
         }
         Request::Demo => {

@@ -94,6 +94,17 @@ try {
     `${shown.gross_profit} vs ${expected.gross_profit}`);
   check('active customers equal the CLI', shown.active_last_30_days === expected.active_last_30_days,
     `${shown.active_last_30_days} vs ${expected.active_last_30_days}`);
+  // The current period's tiers, analysed in the worker, equal the CLI's analysis.
+  const analysis = JSON.parse(execFileSync('target/release/tierlens', ['analyze', '--demo'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const current = analysis.tier_distribution[analysis.tier_distribution.length - 1];
+  await page.waitForSelector('[data-testid=tiers]');
+  const tiers = await page.$$eval('[data-tier]', (cards) =>
+    Object.fromEntries(cards.map((c) => [c.dataset.tier, Number(c.dataset.count)])));
+  check('tier counts of the current period equal the CLI',
+    JSON.stringify(tiers) === JSON.stringify(current.customers)
+      && await page.getAttribute('[data-testid=tiers]', 'data-period') === current.period,
+    `${JSON.stringify(tiers)} vs ${JSON.stringify(current.customers)}`);
   const ordersText = await page.textContent('[data-kpi=orders] .kpi-value');
   check('orders are shown grouped', ordersText === expected.orders.toLocaleString('en-US'), ordersText);
   check('net revenue is shown in 万/亿',
