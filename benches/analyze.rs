@@ -125,6 +125,11 @@ fn main() {
     let c = ctx();
     let s = scan::scan(&c);
     let table = tiers::tier_table(&c, &s, settings.metric, &settings.tiers);
+    let entries: usize = s.per_period.iter().map(Vec::len).sum();
+    println!(
+        "  ({entries} customer-periods with orders over {} periods)",
+        s.per_period.len()
+    );
     // PROFILE_STAGE=<name> repeats one stage (for `perf record`).
     let only = std::env::var("PROFILE_STAGE").ok();
     macro_rules! stage {
@@ -143,8 +148,14 @@ fn main() {
         tiers::tier_table(&c, &s, settings.metric, &settings.tiers)
     );
     stage!("rfm", rfm::score(&c, &s, &settings.rfm));
-    stage!("value", value::score(&c, &s, &settings.value));
-    stage!("loyalty", loyalty::score(&c, &s, &settings.loyalty));
+    stage!(
+        "value",
+        value::score(&c, &s, &settings.value).collect::<Vec<_>>()
+    );
+    stage!(
+        "loyalty",
+        loyalty::score(&c, &s, &settings.loyalty).collect::<Vec<_>>()
+    );
     stage!("kpis", kpi::kpis(&c, &s, &table));
     stage!("profit", profit::analyze(&c, &s, &settings.profit));
     let report = analyze(&ds, &settings);

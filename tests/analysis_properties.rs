@@ -132,12 +132,14 @@ proptest! {
         prop_assert_eq!(r.customers.len(), ds.customers.len());
         let bins = settings.rfm.bins;
 
-        for c in &r.customers {
+        prop_assert_eq!(r.tier_history.len(), r.customers.len());
+        for (i, c) in r.customers.iter().enumerate() {
             // One entry per period; once known, known for good.
-            prop_assert_eq!(c.tier_history.len(), periods);
-            let first_known = c.tier_history.iter().position(Option::is_some).unwrap_or(periods);
-            prop_assert!(c.tier_history[first_known..].iter().all(Option::is_some));
-            prop_assert_eq!(c.tier, c.tier_history[periods - 1]);
+            let history = r.tier_history.row(i);
+            prop_assert_eq!(history.len(), periods);
+            let first_known = history.iter().position(Option::is_some).unwrap_or(periods);
+            prop_assert!(history[first_known..].iter().all(Option::is_some));
+            prop_assert_eq!(c.tier, history[periods - 1]);
             // RFM for exactly the customers with orders, in 1..=bins.
             prop_assert_eq!(c.rfm.is_some(), c.orders > 0);
             if let Some(rfm) = &c.rfm {
@@ -166,7 +168,7 @@ proptest! {
         }
 
         for (p, dist) in r.tier_distribution.iter().enumerate() {
-            let known = r.customers.iter().filter(|c| c.tier_history[p].is_some()).count() as u32;
+            let known = (0..r.customers.len()).filter(|&i| r.tier_history.row(i)[p].is_some()).count() as u32;
             prop_assert_eq!(dist.customers.a + dist.customers.b + dist.customers.c + dist.customers.d, known);
             let shares = [dist.revenue_share.a, dist.revenue_share.b, dist.revenue_share.c, dist.revenue_share.d];
             let total: f64 = shares.iter().sum();

@@ -69,7 +69,7 @@ fn json_report_of_a_small_shop() {
         (Some("A"), Some("D"))
     );
     assert_eq!(
-        c[0]["tier_history"],
+        r["tier_history"][0],
         serde_json::json!(["C", "C", "A", "D"])
     );
     assert_eq!(

@@ -227,7 +227,7 @@ fn write_table(w: &mut dyn Write, report: &Report, lang: Lang) -> csv::Result<()
         out.write_record([
             c.customer_id.clone(),
             c.name.clone(),
-            c.manager.clone(),
+            c.manager.to_string(),
             c.orders.to_string(),
             format!("{:.2}", c.net_revenue),
             opt(c.gross_profit.map(|p| format!("{p:.2}"))),

@@ -7,6 +7,7 @@
 //! G = sum((2i - n - 1) x_i) / (n sum x)). Concentration uses each active customer's net
 //! revenue in the period with returns beyond sales counted as 0. See docs/methods.md, "KPIs".
 
+use super::rank::float_key;
 use super::scan::{Context, Scan};
 use super::tiers::{PerTier, Tier, TierTable};
 use serde::{Deserialize, Serialize};
@@ -103,7 +104,7 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
 /// Net revenue of the active customers, highest first, negatives counted as 0.
 fn sorted_revenue(scan: &Scan, p: usize) -> Vec<f64> {
     let mut v: Vec<f64> = scan.per_period[p].iter().map(|e| e.net.max(0.0)).collect();
-    v.sort_unstable_by(|a, b| b.total_cmp(a));
+    v.sort_unstable_by_key(|&x| !float_key(x));
     v
 }
 

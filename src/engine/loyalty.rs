@@ -293,12 +293,16 @@ pub struct LayerGrid {
     pub layers: [u32; 3],
 }
 
+impl LayerGrid {
+    pub fn add(&mut self, loyalty: f64, value: f64, cutoffs: [f64; 2]) {
+        self.cells[level(loyalty, cutoffs)][level(value, cutoffs)] += 1;
+        self.layers[layer(loyalty, value, cutoffs) as usize] += 1;
+    }
+}
+
 pub fn grid(pairs: impl Iterator<Item = (f64, f64)>, cutoffs: [f64; 2]) -> LayerGrid {
     let mut g = LayerGrid::default();
-    for (l, v) in pairs {
-        g.cells[level(l, cutoffs)][level(v, cutoffs)] += 1;
-        g.layers[layer(l, v, cutoffs) as usize] += 1;
-    }
+    pairs.for_each(|(l, v)| g.add(l, v, cutoffs));
     g
 }
 

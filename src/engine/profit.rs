@@ -53,17 +53,12 @@ pub fn analyze(ctx: &Context, scan: &Scan, settings: &ProfitSettings) -> Option<
     }
     let f = &scan.facts;
     // Revenue descending, key ascending.
-    let mut keyed: Vec<(u128, u32)> = (0..f.len())
+    let mut ranked: Vec<(u64, u32, u32)> = (0..f.len())
         .filter(|&r| f[r].window_net > 0.0)
-        .map(|r| {
-            (
-                u128::from(!float_key(f[r].window_net)) << 32 | u128::from(ctx.key_pos[r]),
-                r as u32,
-            )
-        })
+        .map(|r| (!float_key(f[r].window_net), ctx.key_pos[r], r as u32))
         .collect();
-    keyed.sort_unstable();
-    let with_revenue: Vec<u32> = keyed.into_iter().map(|(_, r)| r).collect();
+    ranked.sort_unstable();
+    let with_revenue: Vec<u32> = ranked.into_iter().map(|t| t.2).collect();
     let n = with_revenue.len();
     let total_revenue: f64 = with_revenue.iter().map(|&r| f[r as usize].window_net).sum();
     let total_profit: f64 = with_revenue

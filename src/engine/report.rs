@@ -20,9 +20,11 @@ use super::profit::{self, ProfitAnalysis, ProfitSettings};
 use super::rank::float_key;
 use super::rfm::{self, Rfm, RfmSettings, RfmSummary};
 use super::scan::{self, Context};
-use super::tiers::{self, Metric, Tier, TierDistribution, TierSettings};
+use super::tiers::{self, Metric, Tier, TierDistribution, TierHistory, TierSettings};
 use super::value::{self, ValueScore, ValueSettings, ValueSummary};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Everything the user can change; every field has a documented default, and a partial JSON
 /// object fills the rest from the defaults.
@@ -78,7 +80,8 @@ pub struct CustomerRow {
     /// The customer key (code, or name when there is no code).
     pub customer_id: String,
     pub name: String,
-    pub manager: String,
+    /// Shared between the customers of one manager (a handful of names for 100,000 rows).
+    pub manager: Arc<str>,
     pub orders: u32,
     pub net_revenue: f64,
     /// `None` without gross profit in the data.
@@ -100,8 +103,6 @@ pub struct CustomerRow {
     /// Tier in the current period; `None` before the customer is known.
     pub tier: Option<Tier>,
     pub tier_previous: Option<Tier>,
-    /// One entry per `Report::periods`.
-    pub tier_history: Vec<Option<Tier>>,
     pub value_score: Option<ValueScore>,
     pub loyalty_score: Option<LoyaltyScore>,
     pub layer: Option<Layer>,
@@ -171,6 +172,8 @@ pub struct Report {
     pub periods: Vec<Period>,
     /// Selected customers in dataset order.
     pub customers: Vec<CustomerRow>,
+    /// Each customer's tier in each period (`tier_history.row(i)` for `customers[i]`).
+    pub tier_history: TierHistory,
     pub kpis: Kpis,
     /// One per period.
     pub tier_distribution: Vec<TierDistribution>,
@@ -275,6 +278,19 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
     let before = prev.map(period_metric);
     let cur_start = cal.periods[cur].start;
 
+    // Summaries are tallied while the rows are built: a second pass over 100,000 wide rows
+    // would cost more than the tallies themselves.
+    let rfm_summary = rfm::summarize(
+        rfm_scores
+            .iter()
+            .zip(&scan.facts)
+            .filter_map(|(r, f)| Some((r.as_ref()?, f.net))),
+        &settings.rfm,
+    );
+    let mut value_tally = value::ValueTally::default();
+    let mut layers = LayerGrid::default();
+    let mut stages = [0u32; Stage::ALL.len()];
+    let mut managers: HashMap<&str, Arc<str>> = HashMap::new();
     let mut customers = Vec::with_capacity(n);
     for (row, ((rfm, value), loyalty)) in rfm_scores
         .into_iter()
@@ -304,15 +320,23 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
             days_away,
             at_stake: f.window_net,
         };
-        let layer = value
-            .as_ref()
-            .zip(loyalty.as_ref())
-            .map(|(v, l)| loyalty::layer(l.score, v.score, settings.loyalty.layer_cutoffs));
+        let cutoffs = settings.loyalty.layer_cutoffs;
+        let layer = value.as_ref().zip(loyalty.as_ref()).map(|(v, l)| {
+            layers.add(l.score, v.score, cutoffs);
+            loyalty::layer(l.score, v.score, cutoffs)
+        });
+        if let Some(v) = &value {
+            value_tally.add(v);
+        }
+        stages[stage as usize] += 1;
         customers.push(CustomerRow {
             index: ctx.rows[row],
             customer_id: c.key.clone(),
             name: c.name.clone(),
-            manager: c.manager.clone(),
+            manager: managers
+                .entry(c.manager.as_str())
+                .or_insert_with(|| Arc::from(c.manager.as_str()))
+                .clone(),
             orders: f.orders,
             net_revenue: f.net,
             gross_profit: ds.has_profit().then_some(f.profit),
@@ -326,7 +350,6 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
             rfm,
             tier,
             tier_previous,
-            tier_history: table.history(row).to_vec(),
             value_score: value,
             loyalty_score: loyalty,
             layer,
@@ -355,28 +378,10 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         .iter()
         .map(|&stage| StageCount {
             stage,
-            customers: customers.iter().filter(|c| c.lifecycle == stage).count() as u32,
+            customers: stages[stage as usize],
         })
         .collect();
-    let layers = loyalty::grid(
-        customers.iter().filter_map(|c| {
-            Some((
-                c.loyalty_score.as_ref()?.score,
-                c.value_score.as_ref()?.score,
-            ))
-        }),
-        settings.loyalty.layer_cutoffs,
-    );
-    let rfm_summary = rfm::summarize(
-        customers
-            .iter()
-            .filter_map(|c| Some((c.rfm.as_ref()?, c.net_revenue))),
-        &settings.rfm,
-    );
-    let value_summary = value::summarize(
-        customers.iter().filter_map(|c| c.value_score.as_ref()),
-        &settings.value,
-    );
+    let value_summary = value_tally.finish(&settings.value);
 
     Report {
         as_of,
@@ -384,6 +389,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         metric,
         window_months: ctx.window_months,
         periods: cal.periods.clone(),
+        tier_history: TierHistory::from_table(&table),
         kpis: kpi::kpis(&ctx, &scan, &table),
         tier_distribution: tiers::distribution(&ctx, &scan, &table),
         migration: prev.map(|p| migration::matrix(&ctx, &scan, &table, p, cur)),
@@ -508,10 +514,11 @@ mod tests {
         let [c1, c2, c3, c4] = [0, 1, 2, 3].map(|i| &r.customers[i]);
         // December and January: c1 alone (100% -> C). February: c1 4000 of 5000 = 80% -> A,
         // c2 -> C. March: c2 3000 of 3500 = 85.7% -> B, c3 -> C, c1 -> D.
-        assert_eq!(c1.tier_history, [Some(C), Some(C), Some(A), Some(D)]);
-        assert_eq!(c2.tier_history, [None, None, Some(C), Some(B)]);
-        assert_eq!(c3.tier_history, [None, None, None, Some(C)]);
-        assert_eq!(c4.tier_history, [None; 4]);
+        let h = &r.tier_history;
+        assert_eq!(h.row(0), [Some(C), Some(C), Some(A), Some(D)]);
+        assert_eq!(h.row(1), [None, None, Some(C), Some(B)]);
+        assert_eq!(h.row(2), [None, None, None, Some(C)]);
+        assert_eq!(h.row(3), [None; 4]);
         assert_eq!((c1.tier, c1.tier_previous), (Some(D), Some(A)));
 
         // RFM: recency c3 12 < c2 22 < c1 42 -> R 5, 3, 1; F and M rank c3 < c2 < c1 -> 1, 3, 5.

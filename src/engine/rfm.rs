@@ -11,7 +11,7 @@
 //! See docs/methods.md, "RFM".
 
 use super::rank::float_key;
-use super::scan::{Context, Scan};
+use super::scan::{Context, CustomerFacts, Scan};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -86,13 +86,47 @@ fn clamp_bins(bins: u8) -> u32 {
     u32::from(bins.clamp(2, 9))
 }
 
-/// Bins of `keys` sorted ascending; the low 32 bits of each key must make it unique.
-fn bins_by_rank<K: Ord + Copy>(mut keyed: Vec<(K, u32)>, bins: u32, out: &mut [u8]) {
-    keyed.sort_unstable();
-    let n = keyed.len();
-    for (i, &(_, row)) in keyed.iter().enumerate() {
-        out[row as usize] = bin(i + 1, n, bins);
+/// Bins of rows ranked by (value, key position) ascending. Only the bin boundaries matter,
+/// so the ranking is a multi-way selection (O(n log bins)), not a sort.
+fn bins_by_rank(mut ranked: Vec<(u64, u32, u32)>, bins: u32, out: &mut [u8]) {
+    let n = ranked.len();
+    // starts[k - 1] = first 0-based position in bin k; bin(i) grows with the rank i.
+    let first_in = |k: u32| {
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if u32::from(bin(mid + 1, n, bins)) < k {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    };
+    let mut starts: Vec<usize> = (1..=bins).map(first_in).collect();
+    starts.push(n);
+    select_at(&mut ranked, &starts[1..bins as usize]);
+    for k in 0..bins as usize {
+        for &(_, _, row) in &ranked[starts[k]..starts[k + 1]] {
+            out[row as usize] = k as u8 + 1;
+        }
     }
+}
+
+/// Reorders `v` so that each position in `at` (ascending) holds the element a sort would put
+/// there, with smaller elements before it and larger after.
+fn select_at<T: Ord>(v: &mut [T], at: &[usize]) {
+    let Some(&p) = at.get(at.len() / 2) else {
+        return;
+    };
+    if p >= v.len() {
+        return select_at(v, &at[..at.len() / 2]);
+    }
+    v.select_nth_unstable(p);
+    let (left, right) = v.split_at_mut(p);
+    select_at(left, &at[..at.len() / 2]);
+    let shifted: Vec<usize> = at[at.len() / 2 + 1..].iter().map(|&q| q - p).collect();
+    select_at(right, &shifted);
 }
 
 /// RFM of every row (`None` without orders before the as-of date).
@@ -102,32 +136,17 @@ pub fn score(ctx: &Context, scan: &Scan, settings: &RfmSettings) -> Vec<Option<R
     let buyers: Vec<u32> = (0..rows as u32)
         .filter(|&r| scan.facts[r as usize].has_orders())
         .collect();
-    let key = |r: u32| u64::from(ctx.key_pos[r as usize]);
     let (mut r_bin, mut f_bin, mut m_bin) = (vec![0u8; rows], vec![0u8; rows], vec![0u8; rows]);
-    let recency = |r: u32| (ctx.as_of - scan.facts[r as usize].last) as u64;
-    bins_by_rank(
+    let ranked = |value: &dyn Fn(&CustomerFacts) -> u64| -> Vec<(u64, u32, u32)> {
         buyers
             .iter()
-            .map(|&r| (recency(r) << 32 | key(r), r))
-            .collect(),
-        bins,
-        &mut r_bin,
-    );
-    let freq = |r: u32| u64::from(scan.facts[r as usize].orders);
-    bins_by_rank(
-        buyers
-            .iter()
-            .map(|&r| (freq(r) << 32 | key(r), r))
-            .collect(),
-        bins,
-        &mut f_bin,
-    );
-    let money = |r: u32| float_key(scan.facts[r as usize].net);
-    bins_by_rank(
-        buyers.iter().map(|&r| ((money(r), key(r)), r)).collect(),
-        bins,
-        &mut m_bin,
-    );
+            .map(|&r| (value(&scan.facts[r as usize]), ctx.key_pos[r as usize], r))
+            .collect()
+    };
+    // Recency is positive (the last order is before the as-of date).
+    bins_by_rank(ranked(&|f| (ctx.as_of - f.last) as u64), bins, &mut r_bin);
+    bins_by_rank(ranked(&|f| u64::from(f.orders)), bins, &mut f_bin);
+    bins_by_rank(ranked(&|f| float_key(f.net)), bins, &mut m_bin);
 
     let lookup = segment_lookup(&settings.segments);
     let names: Vec<Arc<str>> = settings
@@ -271,6 +290,32 @@ mod tests {
             [bin(1, 4, 4), bin(2, 4, 4), bin(3, 4, 4), bin(4, 4, 4)],
             [1, 2, 3, 4]
         );
+    }
+
+    #[test]
+    fn selected_bins_equal_bins_of_a_full_sort() {
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for n in [1usize, 2, 3, 7, 10, 99, 1000, 4321] {
+            for bins in 2..=9u32 {
+                let ranked: Vec<(u64, u32, u32)> =
+                    (0..n as u32).map(|r| (next() % 50, r, r)).collect();
+                let mut sorted = ranked.clone();
+                sorted.sort_unstable();
+                let mut expected = vec![0u8; n];
+                for (i, t) in sorted.iter().enumerate() {
+                    expected[t.2 as usize] = bin(i + 1, n, bins);
+                }
+                let mut got = vec![0u8; n];
+                bins_by_rank(ranked, bins, &mut got);
+                assert_eq!(got, expected, "n={n} bins={bins}");
+            }
+        }
     }
 
     fn d(m: u32, day: u32) -> Day {

@@ -9,7 +9,7 @@
 //! See docs/methods.md, "ABC + D tiers".
 
 use super::i18n::Lang;
-use super::rank::float_key;
+use super::rank::{float_from_key, float_key};
 use super::scan::{Context, PeriodEntry, Scan};
 use serde::{Deserialize, Serialize};
 use std::ops::{Index, IndexMut};
@@ -185,44 +185,84 @@ pub fn classify(
         }
         return tiers;
     }
-    // Descending by value, ascending by key.
-    let mut order: Vec<(u64, u32, u32)> = (0..n)
-        .map(|i| (!float_key(values[i]), key_pos[i], i as u32))
-        .collect();
-    order.sort_unstable();
-    let total: f64 = values.iter().filter(|&&v| v > 0.0).sum();
-    let [a, b] = match settings.rule {
+    let cutoffs = match settings.rule {
         TierRule::CumulativeShare => settings.cumulative_cutoffs,
         _ => settings.rank_cutoffs,
     };
-    let mut cum = 0.0;
-    for (rank, &(_, _, i)) in order.iter().enumerate() {
-        let v = values[i as usize];
-        if v <= 0.0 {
-            break; // the rest is zero or negative: C
-        }
-        let share = match settings.rule {
-            TierRule::CumulativeShare => {
-                cum += v;
-                cum / total
+    let [a, b] = cutoffs.map(|c| c + SHARE_TOLERANCE);
+    // Customers with a positive value, best first: value descending, key ascending. Zero and
+    // negative values stay C. Only the customers that can be A or B are ever sorted: a
+    // selection finds where C starts, so a period costs O(n) plus sorting its top customers.
+    let mut order: Vec<(u64, u32, u32)> = (0..n)
+        .filter(|&i| values[i] > 0.0)
+        .map(|i| (!float_key(values[i]), key_pos[i], i as u32))
+        .collect();
+    // The value travels in the sort key (no gather from `values` in the hot loops).
+    let value = |t: &(u64, u32, u32)| float_from_key(!t.0);
+    if settings.rule == TierRule::CumulativeShare {
+        let total: f64 = order.iter().map(value).sum();
+        // Narrow [lo, hi) down to where the running share passes B's cut-off: the top `lo`
+        // customers are A or B, everyone from `hi` on is C.
+        let (mut lo, mut hi, mut base) = (0, order.len(), 0.0);
+        while hi - lo > 64 {
+            let mid = lo + (hi - lo) / 2;
+            order[lo..hi].select_nth_unstable(mid - lo);
+            let upto: f64 = order[lo..=mid].iter().map(value).sum();
+            if (base + upto) / total <= b {
+                base += upto;
+                lo = mid + 1;
+            } else {
+                hi = mid + 1;
             }
-            _ => (rank + 1) as f64 / n as f64,
+        }
+        order[..hi].sort_unstable();
+        let mut cum = 0.0;
+        for i in 0..order.len() {
+            if i == hi {
+                // Rounding put the boundary past the sorted part: sort the rest as well.
+                order[hi..].sort_unstable();
+            }
+            cum += value(&order[i]);
+            let share = cum / total;
+            if share > b {
+                break; // this customer and all after it are C
+            }
+            tiers[order[i].2 as usize] = if share <= a { Tier::A } else { Tier::B };
+        }
+    } else {
+        // Rank i of the n ordering customers (zero and negative ones rank last) is A while
+        // i / n <= a, B while i / n <= b.
+        let ranks_within = |cut: f64| {
+            let mut k = ((cut * n as f64).floor().max(0.0) as usize).min(n);
+            while k < n && (k + 1) as f64 / n as f64 <= cut {
+                k += 1;
+            }
+            while k > 0 && k as f64 / n as f64 > cut {
+                k -= 1;
+            }
+            k.min(order.len())
         };
-        tiers[i as usize] = if share <= a + SHARE_TOLERANCE {
-            Tier::A
-        } else if share <= b + SHARE_TOLERANCE {
-            Tier::B
-        } else {
-            Tier::C
-        };
+        let (ka, kb) = (ranks_within(a), ranks_within(b));
+        if kb < order.len() {
+            order.select_nth_unstable(kb);
+        }
+        if ka < kb {
+            order[..kb].select_nth_unstable(ka);
+        }
+        for (j, t) in order[..kb].iter().enumerate() {
+            tiers[t.2 as usize] = if j < ka { Tier::A } else { Tier::B };
+        }
     }
     tiers
 }
 
-/// Every row's tier in every period: `None` before the customer is known.
+/// Every row's tier in every period: `None` before the customer is known. Stored period by
+/// period, so filling one period writes one contiguous run (100,000 rows x 36 months written
+/// row by row would stream the whole table through the cache 36 times).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TierTable {
     pub periods: usize,
+    rows: usize,
     cells: Vec<Option<Tier>>,
     /// Customers per tier in each period.
     pub counts: Vec<PerTier<u32>>,
@@ -230,11 +270,12 @@ pub struct TierTable {
 
 impl TierTable {
     pub fn get(&self, row: usize, p: usize) -> Option<Tier> {
-        self.cells[row * self.periods + p]
+        self.cells[p * self.rows + row]
     }
 
-    pub fn history(&self, row: usize) -> &[Option<Tier>] {
-        &self.cells[row * self.periods..(row + 1) * self.periods]
+    /// A row's tiers, oldest period first.
+    pub fn history(&self, row: usize) -> Vec<Option<Tier>> {
+        (0..self.periods).map(|p| self.get(row, p)).collect()
     }
 }
 
@@ -245,42 +286,106 @@ pub fn tier_table(
     settings: &TierSettings,
 ) -> TierTable {
     let ends: Vec<_> = ctx.calendar.periods.iter().map(|p| p.end).collect();
-    let np = ends.len();
-    // Everyone is D from the period they become known in; ordering customers are overwritten.
-    let mut cells = Vec::with_capacity(scan.facts.len() * np);
-    let mut becoming_known = vec![0u32; np + 1];
-    for f in &scan.facts {
-        let k = f
-            .known_from
-            .map_or(np, |d| ends.partition_point(|&end| end <= d));
-        cells.extend(std::iter::repeat_n(None, k));
-        cells.extend(std::iter::repeat_n(Some(Tier::D), np - k));
-        becoming_known[k] += 1;
-    }
+    let (np, rows) = (ends.len(), scan.facts.len());
+    // The period each row becomes known in (np: never); from then on it is D unless it orders.
+    let known_in: Vec<u32> = scan
+        .facts
+        .iter()
+        .map(|f| {
+            f.known_from
+                .map_or(np, |d| ends.partition_point(|&end| end <= d)) as u32
+        })
+        .collect();
+    let mut cells: Vec<Option<Tier>> = vec![None; np * rows];
     let mut counts = vec![PerTier::default(); np];
-    let mut known = 0;
-    for (p, c) in counts.iter_mut().enumerate() {
-        known += becoming_known[p];
-        c.d = known;
-    }
     let mut values = Vec::new();
     let mut keys = Vec::new();
     for (p, entries) in scan.per_period.iter().enumerate() {
+        let period = &mut cells[p * rows..(p + 1) * rows];
+        let mut known = 0;
+        for (cell, &k) in period.iter_mut().zip(&known_in) {
+            let is_known = k as usize <= p;
+            *cell = if is_known { Some(Tier::D) } else { None };
+            known += u32::from(is_known);
+        }
+        counts[p].d = known;
         values.clear();
         values.extend(entries.iter().map(|e| metric.of(e)));
         keys.clear();
         keys.extend(entries.iter().map(|e| ctx.key_pos[e.row as usize]));
         let tiers = classify(&values, &keys, settings, ctx.calendar.year_fraction(p));
         for (e, t) in entries.iter().zip(tiers) {
-            cells[e.row as usize * np + p] = Some(t);
+            period[e.row as usize] = Some(t);
             counts[p][t] += 1;
             counts[p].d -= 1;
         }
     }
     TierTable {
         periods: np,
+        rows,
         cells,
         counts,
+    }
+}
+
+/// Every customer's tier in every period, one row per report row: one allocation for the
+/// whole table instead of one per customer. Serialises as an array of per-customer arrays.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TierHistory {
+    periods: usize,
+    tiers: Vec<Option<Tier>>,
+}
+
+impl TierHistory {
+    pub fn from_table(table: &TierTable) -> TierHistory {
+        let mut tiers = Vec::with_capacity(table.rows * table.periods);
+        for row in 0..table.rows {
+            tiers.extend((0..table.periods).map(|p| table.get(row, p)));
+        }
+        TierHistory {
+            periods: table.periods,
+            tiers,
+        }
+    }
+
+    /// A customer's tiers, oldest period first (`None` before it was known).
+    pub fn row(&self, row: usize) -> &[Option<Tier>] {
+        &self.tiers[row * self.periods..(row + 1) * self.periods]
+    }
+
+    pub fn len(&self) -> usize {
+        self.tiers.len().checked_div(self.periods).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tiers.is_empty()
+    }
+}
+
+impl Serialize for TierHistory {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for row in 0..self.len() {
+            seq.serialize_element(self.row(row))?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TierHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let rows = Vec::<Vec<Option<Tier>>>::deserialize(d)?;
+        let periods = rows.first().map_or(0, Vec::len);
+        if rows.iter().any(|r| r.len() != periods) {
+            return Err(serde::de::Error::custom(
+                "tier history rows differ in length",
+            ));
+        }
+        Ok(TierHistory {
+            periods,
+            tiers: rows.into_iter().flatten().collect(),
+        })
     }
 }
 
@@ -412,6 +517,94 @@ mod tests {
             1.0,
         );
         assert_eq!(t, [Tier::B, Tier::C, Tier::C]);
+    }
+
+    /// The rule written the obvious way: sort everything, walk the running share.
+    fn classify_by_full_sort(
+        values: &[f64],
+        key_pos: &[u32],
+        cumulative: bool,
+        [a, b]: [f64; 2],
+    ) -> Vec<Tier> {
+        let n = values.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&x, &y| {
+            values[y]
+                .total_cmp(&values[x])
+                .then(key_pos[x].cmp(&key_pos[y]))
+        });
+        let total: f64 = values.iter().filter(|&&v| v > 0.0).sum();
+        let mut tiers = vec![Tier::C; n];
+        let mut cum = 0.0;
+        for (rank, &i) in order.iter().enumerate() {
+            if values[i] <= 0.0 {
+                break;
+            }
+            cum += values[i];
+            let share = if cumulative {
+                cum / total
+            } else {
+                (rank + 1) as f64 / n as f64
+            };
+            tiers[i] = if share <= a + SHARE_TOLERANCE {
+                Tier::A
+            } else if share <= b + SHARE_TOLERANCE {
+                Tier::B
+            } else {
+                Tier::C
+            };
+        }
+        tiers
+    }
+
+    #[test]
+    fn selection_gives_the_same_tiers_as_a_full_sort() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for n in [1usize, 2, 63, 64, 65, 200, 1000, 5000] {
+            for round in 0..4 {
+                // Round amounts (many ties), a few returns, occasionally one dominant customer.
+                let mut values: Vec<f64> = (0..n)
+                    .map(|_| (next() % 40) as f64 * 25.0 - 100.0)
+                    .collect();
+                if round == 3 {
+                    values[n / 2] = 1e6;
+                }
+                // A random permutation of key positions.
+                let mut shuffled: Vec<(u64, u32)> = (0..n as u32).map(|k| (next(), k)).collect();
+                shuffled.sort_unstable();
+                let keys: Vec<u32> = shuffled.iter().map(|s| s.1).collect();
+                for (rule, cutoffs) in [
+                    (TierRule::CumulativeShare, [0.8, 0.95]),
+                    (TierRule::CumulativeShare, [0.5, 1.0]),
+                    (TierRule::RankShare, [0.2, 0.6]),
+                    (TierRule::RankShare, [0.0, 1.0]),
+                ] {
+                    let settings = TierSettings {
+                        rule,
+                        cumulative_cutoffs: cutoffs,
+                        rank_cutoffs: cutoffs,
+                        ..TierSettings::default()
+                    };
+                    let expected = classify_by_full_sort(
+                        &values,
+                        &keys,
+                        rule == TierRule::CumulativeShare,
+                        cutoffs,
+                    );
+                    assert_eq!(
+                        classify(&values, &keys, &settings, 1.0),
+                        expected,
+                        "{rule:?} {cutoffs:?} n={n}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! with at least one order are scored. See docs/methods.md, "Value score".
 
 use super::i18n::Lang;
+use super::model::Customer;
 use super::rank::percentile_ranks;
 use super::scan::{Context, Scan};
 use serde::{Deserialize, Serialize};
@@ -210,13 +211,15 @@ pub fn growth(recent: f64, earlier: f64) -> Option<f64> {
     (scale > 0.0).then(|| (recent - earlier) / scale)
 }
 
-/// A criterion's raw values (`None` = no data) and their percentile scores.
-fn percentiles(raw: &[Option<f64>]) -> Vec<Option<f64>> {
-    let present: Vec<f64> = raw.iter().flatten().copied().collect();
-    let mut ranks = percentile_ranks(&present).into_iter();
-    raw.iter()
-        .map(|r| r.map(|_| ranks.next().expect("one rank per value")))
-        .collect()
+/// Each row's percentile score of a criterion, NaN where the row has no value.
+fn percentile_column(rows: usize, raw: impl Fn(usize) -> Option<f64>) -> Vec<f64> {
+    let (present, values): (Vec<u32>, Vec<f64>) =
+        (0..rows).filter_map(|r| Some((r as u32, raw(r)?))).unzip();
+    let mut column = vec![f64::NAN; rows];
+    for (r, p) in present.into_iter().zip(percentile_ranks(&values)) {
+        column[r as usize] = p;
+    }
+    column
 }
 
 /// Every row's value score, in row order (`None` for customers without orders).
@@ -226,54 +229,58 @@ pub fn score<'a>(
     settings: &'a ValueSettings,
 ) -> impl Iterator<Item = Option<ValueScore>> + 'a {
     let has_profit = ctx.ds.has_profit();
-    let column = |f: &dyn Fn(usize) -> Option<f64>| -> Vec<Option<f64>> {
-        (0..scan.facts.len())
-            .map(|r| {
-                if scan.facts[r].has_orders() {
-                    f(r)
-                } else {
-                    None
-                }
-            })
-            .collect()
+    let facts = &scan.facts;
+    let buyer = move |r: usize| facts[r].has_orders();
+    // Raw values, `None` without data; recomputed per row below rather than stored.
+    let amount = move |r: usize| buyer(r).then(|| facts[r].window_net);
+    let margin = move |r: usize| {
+        let f = &facts[r];
+        (buyer(r) && has_profit && f.window_net > 0.0).then(|| f.window_profit / f.window_net)
     };
-    let amount = column(&|r| Some(scan.facts[r].window_net));
-    let margin = column(&|r| {
-        let f = &scan.facts[r];
-        (has_profit && f.window_net > 0.0).then(|| f.window_profit / f.window_net)
-    });
-    let data_growth = column(&|r| growth(scan.facts[r].recent_net, scan.facts[r].earlier_net));
-    let manual_growth = column(&|r| ctx.customer(r).growth_potential);
-    let strategic = column(&|r| ctx.customer(r).strategic_fit);
-    let influence = column(&|r| ctx.customer(r).influence);
+    let data_growth = move |r: usize| {
+        buyer(r)
+            .then(|| growth(facts[r].recent_net, facts[r].earlier_net))
+            .flatten()
+    };
+    let manual = move |r: usize, field: fn(&Customer) -> Option<f64>| {
+        buyer(r).then(|| field(ctx.customer(r))).flatten()
+    };
+    let manual_growth = move |r: usize| manual(r, |c| c.growth_potential);
+    let strategic = move |r: usize| manual(r, |c| c.strategic_fit);
+    let influence = move |r: usize| manual(r, |c| c.influence);
+    let n = facts.len();
     let (amount_s, margin_s, data_growth_s, manual_growth_s, strategic_s, influence_s) = (
-        percentiles(&amount),
-        percentiles(&margin),
-        percentiles(&data_growth),
-        percentiles(&manual_growth),
-        percentiles(&strategic),
-        percentiles(&influence),
+        percentile_column(n, amount),
+        percentile_column(n, margin),
+        percentile_column(n, data_growth),
+        percentile_column(n, manual_growth),
+        percentile_column(n, strategic),
+        percentile_column(n, influence),
     );
     let w = settings.weights;
-    (0..scan.facts.len()).map(move |r| {
-        if !scan.facts[r].has_orders() {
+    (0..n).map(move |r| {
+        if !buyer(r) {
             return None;
         }
-        let growth = match (data_growth[r], manual_growth[r]) {
-            (Some(g), Some(_)) => Some((g, (data_growth_s[r]? + manual_growth_s[r]?) / 2.0)),
-            (Some(g), None) => Some((g, data_growth_s[r]?)),
-            (None, Some(m)) => Some((m, manual_growth_s[r]?)),
+        let with_score = |raw: Option<f64>, column: &[f64]| raw.map(|x| (x, column[r]));
+        let growth = match (data_growth(r), manual_growth(r)) {
+            (Some(g), Some(_)) => Some((g, (data_growth_s[r] + manual_growth_s[r]) / 2.0)),
+            (Some(g), None) => Some((g, data_growth_s[r])),
+            (None, Some(m)) => Some((m, manual_growth_s[r])),
             (None, None) => None,
         };
         let candidates = [
-            (ValueCriterion::Amount, amount[r].zip(amount_s[r])),
-            (ValueCriterion::Margin, margin[r].zip(margin_s[r])),
+            (ValueCriterion::Amount, with_score(amount(r), &amount_s)),
+            (ValueCriterion::Margin, with_score(margin(r), &margin_s)),
             (ValueCriterion::Growth, growth),
             (
                 ValueCriterion::StrategicFit,
-                strategic[r].zip(strategic_s[r]),
+                with_score(strategic(r), &strategic_s),
             ),
-            (ValueCriterion::Influence, influence[r].zip(influence_s[r])),
+            (
+                ValueCriterion::Influence,
+                with_score(influence(r), &influence_s),
+            ),
         ];
         let parts: SmallVec<[_; 6]> = candidates
             .iter()
@@ -305,43 +312,55 @@ pub struct ValueSummary {
     pub grades: [u32; 4],
 }
 
+/// Collects the summary while the rows are built, so nothing scans the rows again.
+#[derive(Debug, Clone, Default)]
+pub struct ValueTally {
+    scored: u32,
+    grades: [u32; 4],
+    /// How many scored customers lack each criterion.
+    left_out: [u32; 5],
+}
+
+impl ValueTally {
+    pub fn add(&mut self, s: &ValueScore) {
+        self.scored += 1;
+        self.grades[s.grade as usize] += 1;
+        for &c in &s.left_out {
+            self.left_out[c as usize] += 1;
+        }
+    }
+
+    pub fn finish(self, settings: &ValueSettings) -> ValueSummary {
+        let total: f64 = ValueCriterion::ALL
+            .iter()
+            .map(|&c| settings.weights.of(c).max(0.0))
+            .sum();
+        let share = |c| {
+            if total > 0.0 {
+                settings.weights.of(c).max(0.0) / total
+            } else {
+                0.2
+            }
+        };
+        ValueSummary {
+            weights: ValueCriterion::ALL.iter().map(|&c| (c, share(c))).collect(),
+            left_out_for_all: ValueCriterion::ALL
+                .iter()
+                .copied()
+                .filter(|&c| self.scored > 0 && self.left_out[c as usize] == self.scored)
+                .collect(),
+            grades: self.grades,
+        }
+    }
+}
+
 pub fn summarize<'a>(
-    scores: impl Iterator<Item = &'a ValueScore> + Clone,
+    scores: impl Iterator<Item = &'a ValueScore>,
     settings: &ValueSettings,
 ) -> ValueSummary {
-    let total: f64 = ValueCriterion::ALL
-        .iter()
-        .map(|&c| settings.weights.of(c).max(0.0))
-        .sum();
-    let weights = ValueCriterion::ALL
-        .iter()
-        .map(|&c| {
-            (
-                c,
-                if total > 0.0 {
-                    settings.weights.of(c).max(0.0) / total
-                } else {
-                    0.2
-                },
-            )
-        })
-        .collect();
-    let left_out_for_all = ValueCriterion::ALL
-        .iter()
-        .copied()
-        .filter(|c| {
-            scores.clone().next().is_some() && scores.clone().all(|s| s.left_out.contains(c))
-        })
-        .collect();
-    let mut grades = [0u32; 4];
-    for s in scores {
-        grades[s.grade as usize] += 1;
-    }
-    ValueSummary {
-        weights,
-        left_out_for_all,
-        grades,
-    }
+    let mut tally = ValueTally::default();
+    scores.for_each(|s| tally.add(s));
+    tally.finish(settings)
 }
 
 #[cfg(test)]
