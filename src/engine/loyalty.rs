@@ -19,7 +19,7 @@ use super::i18n::Lang;
 use super::model::{Day, InteractionKind};
 use super::period::month_start;
 use super::rank::percentile_ranks;
-use super::scan::{Context, Scan};
+use super::scan::{Context, CustomerFacts, Scan};
 use super::value::{Breakdown, Grade, LeftOut, weighted};
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
@@ -115,6 +115,15 @@ pub struct LoyaltyScore {
 
 const DAYS_PER_YEAR: f64 = 365.25;
 
+/// Orders per month with an order, in the window (0 without any).
+fn orders_per_active_month(f: &CustomerFacts) -> f64 {
+    if f.window_active_months > 0 {
+        f64::from(f.window_orders) / f64::from(f.window_active_months)
+    } else {
+        0.0
+    }
+}
+
 /// Every row's loyalty score, in row order (`None` for customers without orders).
 pub fn score<'a>(
     ctx: &'a Context,
@@ -131,13 +140,7 @@ pub fn score<'a>(
         .facts
         .iter()
         .filter(|f| f.has_orders())
-        .map(|f| {
-            if f.window_active_months > 0 {
-                f64::from(f.window_orders) / f64::from(f.window_active_months)
-            } else {
-                0.0
-            }
-        })
+        .map(orders_per_active_month)
         .collect();
     let mut frequency_pct = percentile_ranks(&per_active_month).into_iter();
     let have_interactions = !ds.interactions.is_empty();
@@ -150,11 +153,7 @@ pub fn score<'a>(
         let c = ctx.rows[row];
         let customer = ctx.customer(row);
         let mut parts: SmallVec<[_; 6]> = SmallVec::new();
-        let freq_raw = if f.window_active_months > 0 {
-            f64::from(f.window_orders) / f64::from(f.window_active_months)
-        } else {
-            0.0
-        };
+        let freq_raw = orders_per_active_month(f);
         parts.push((
             LoyaltyCriterion::Frequency,
             freq_raw,

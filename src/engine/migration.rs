@@ -74,15 +74,6 @@ impl MigrationMatrix {
     }
 }
 
-/// Net revenue of every row in period `p`.
-pub fn period_net(scan: &Scan, p: usize) -> Vec<f64> {
-    let mut net = vec![0.0; scan.facts.len()];
-    for e in &scan.per_period[p] {
-        net[e.row as usize] = e.net;
-    }
-    net
-}
-
 pub fn matrix(
     ctx: &Context,
     scan: &Scan,
@@ -102,7 +93,7 @@ pub fn matrix(
             })
         })
         .collect();
-    let (net_from, net_to) = (period_net(scan, from), period_net(scan, to));
+    let (net_from, net_to) = (scan.by_row(from), scan.by_row(to));
     for row in 0..scan.facts.len() {
         let Some(t) = table.get(row, to) else {
             continue;
@@ -111,8 +102,8 @@ pub fn matrix(
         let i = Origin::ALL.iter().position(|&x| x == o).expect("origin");
         let cell = &mut cells[i * 4 + t.index()];
         cell.customers += 1;
-        cell.revenue_from += net_from[row];
-        cell.revenue_to += net_to[row];
+        cell.revenue_from += net_from[row].net;
+        cell.revenue_to += net_to[row].net;
     }
     let label = |p: usize| ctx.calendar.periods[p].label.clone();
     MigrationMatrix {

@@ -5,8 +5,7 @@
 //! Month boundaries are computed once per analysis (a few dozen chrono calls), so bucketing a
 //! million orders is integer comparisons only. See docs/methods.md, "Periods".
 
-use super::model::{Day, date_from_day, day_from_ymd};
-use chrono::Datelike;
+use super::model::{Day, day_from_ymd, month_index};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -64,13 +63,8 @@ pub struct Period {
     pub months: u32,
 }
 
-/// Absolute month number: year * 12 + month0.
+/// Absolute month number: year * 12 + month0 (`model::month_index`).
 pub type MonthIndex = i32;
-
-pub fn month_of_day(day: Day) -> MonthIndex {
-    let d = date_from_day(day);
-    d.year() * 12 + d.month0() as i32
-}
 
 pub fn month_start(month: MonthIndex) -> Day {
     day_from_ymd(month.div_euclid(12), month.rem_euclid(12) as u32 + 1, 1)
@@ -103,8 +97,8 @@ impl Calendar {
     /// Periods covering `first_day ..= as_of - 1`; `first_day` is the first order (or `as_of - 1`
     /// when there is none).
     pub fn new(kind: PeriodKind, first_day: Day, as_of: Day) -> Calendar {
-        let last_month = month_of_day(as_of - 1);
-        let mut first_month = month_of_day(first_day.min(as_of - 1));
+        let last_month = month_index(as_of - 1);
+        let mut first_month = month_index(first_day.min(as_of - 1));
         // Quarters and years start on their calendar boundary, so the first period is whole.
         if matches!(kind, PeriodKind::Quarter | PeriodKind::Year) {
             first_month -= first_month.rem_euclid(kind.months());

@@ -267,15 +267,8 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
     let profit = profit::analyze(&ctx, &scan, &settings.profit);
 
     let n = scan.facts.len();
-    let period_metric = |p: usize| {
-        let mut v = vec![(0.0, 0.0, 0u32); n];
-        for e in &scan.per_period[p] {
-            v[e.row as usize] = (e.net, metric.of(e), e.orders);
-        }
-        v
-    };
-    let now = period_metric(cur);
-    let before = prev.map(period_metric);
+    let now = scan.by_row(cur);
+    let before = prev.map(|p| scan.by_row(p));
     let cur_start = cal.periods[cur].start;
 
     // Summaries are tallied while the rows are built: a second pass over 100,000 wide rows
@@ -303,7 +296,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         let stage = lifecycle::stage(f, as_of, &settings.lifecycle);
         let tier = table.get(row, cur);
         let tier_previous = prev.and_then(|p| table.get(row, p));
-        let days_away = (tier_previous == Some(Tier::D) && now[row].2 > 0)
+        let days_away = (tier_previous == Some(Tier::D) && now[row].orders > 0)
             .then(|| days_away(ds, ctx.rows[row], cur_start, as_of))
             .flatten();
         let situation = Situation {
@@ -314,9 +307,9 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
             recency: f.recency(as_of),
             usual_interval: f.gap_median,
             metric,
-            metric_previous: before.as_ref().map_or(0.0, |b| b[row].1),
-            metric_current: now[row].1,
-            orders_current: now[row].2,
+            metric_previous: before.as_ref().map_or(0.0, |b| metric.of(&b[row])),
+            metric_current: metric.of(&now[row]),
+            orders_current: now[row].orders,
             days_away,
             at_stake: f.window_net,
         };
@@ -344,7 +337,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
             last_order: f.has_orders().then_some(f.last),
             recency_days: f.recency(as_of),
             usual_interval_days: f.gap_median,
-            period_revenue: now[row].0,
+            period_revenue: now[row].net,
             window_revenue: f.window_net,
             window_profit: ds.has_profit().then_some(f.window_profit),
             rfm,

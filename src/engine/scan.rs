@@ -200,6 +200,24 @@ fn month_roles(ctx: &Context) -> Vec<MonthRole> {
         .collect()
 }
 
+impl Scan {
+    /// Every row's entry for period `p`, zero for the rows that did not order in it.
+    pub fn by_row(&self, p: usize) -> Vec<PeriodEntry> {
+        let mut dense: Vec<PeriodEntry> = (0..self.facts.len() as u32)
+            .map(|row| PeriodEntry {
+                row,
+                orders: 0,
+                net: 0.0,
+                profit: 0.0,
+            })
+            .collect();
+        for e in &self.per_period[p] {
+            dense[e.row as usize] = *e;
+        }
+        dense
+    }
+}
+
 pub fn scan(ctx: &Context) -> Scan {
     let ds = ctx.ds;
     let cal = &ctx.calendar;

@@ -272,11 +272,6 @@ impl TierTable {
     pub fn get(&self, row: usize, p: usize) -> Option<Tier> {
         self.cells[p * self.rows + row]
     }
-
-    /// A row's tiers, oldest period first.
-    pub fn history(&self, row: usize) -> Vec<Option<Tier>> {
-        (0..self.periods).map(|p| self.get(row, p)).collect()
-    }
 }
 
 pub fn tier_table(
@@ -648,14 +643,15 @@ mod tests {
         );
         let s = scan(&ctx);
         let table = tier_table(&ctx, &s, Metric::Revenue, &cumulative());
+        let history = TierHistory::from_table(&table);
         use Tier::*;
         // January: 900 of 1000 = 90% -> B; 100 -> 100% -> C. February: nobody ordered.
-        assert_eq!(table.history(0), [Some(B), Some(D), Some(D)]);
+        assert_eq!(history.row(0), [Some(B), Some(D), Some(D)]);
         // March: small is alone with 100 of 100 -> C; late nets 0 -> C.
-        assert_eq!(table.history(1), [Some(C), Some(D), Some(C)]);
-        assert_eq!(table.history(2), [None, None, Some(C)]);
-        assert_eq!(table.history(3), [None, None, None]);
-        assert_eq!(table.history(4), [None, Some(D), Some(D)]);
+        assert_eq!(history.row(1), [Some(C), Some(D), Some(C)]);
+        assert_eq!(history.row(2), [None, None, Some(C)]);
+        assert_eq!(history.row(3), [None, None, None]);
+        assert_eq!(history.row(4), [None, Some(D), Some(D)]);
 
         let dist = distribution(&ctx, &s, &table);
         assert_eq!(dist[1].period, "2025-02");
