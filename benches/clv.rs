@@ -10,31 +10,14 @@ use std::hint::black_box;
 use std::time::Instant;
 use tierlens::engine::clv::{self, ClvSettings, rfm_summary};
 use tierlens::engine::model::{Dataset, DatasetBuilder, day_from_ymd};
+use tierlens::engine::rng::SplitMix64;
 
 const CUSTOMERS: usize = 100_000;
-
-/// SplitMix64: fixed seed, so every run scores the same data.
-struct Rng(u64);
-
-impl Rng {
-    fn unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn normal(&mut self) -> f64 {
-        let u = 1.0 - self.unit();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * self.unit()).cos()
-    }
-}
 
 fn generate() -> Dataset {
     let start = day_from_ymd(2022, 1, 1).unwrap();
     let end = day_from_ymd(2024, 12, 31).unwrap();
-    let mut rng = Rng(0x636c_7662_656e_6368);
+    let mut rng = SplitMix64(0x636c_7662_656e_6368);
     let mut b = DatasetBuilder::new();
     for i in 0..CUSTOMERS {
         let c = b.intern(&format!("C{i:06}"));

@@ -1,13 +1,13 @@
 //! The built-in demo: a Chinese B2B trading company with 300 customers over three full years.
 //!
-//! Deterministic (a fixed seed, our own small PRNG, and `libm`'s exp/log/cos rather than the
-//! platform's, which differ in the last bit between native and wasm), so the app, the CLI and
-//! the tests all see exactly the same figures. The shapes a consultant expects to find are planted on
+//! Deterministic (a fixed seed and `engine::rng`, which is bit-identical on native and wasm),
+//! so the app, the CLI and the tests all see exactly the same figures. The shapes a consultant expects to find are planted on
 //! purpose: a few large accounts, seasonality around the Spring Festival and year end,
 //! customers that grow, fade, stop or arrive late, mid-sized accounts with high margins,
 //! and a few returns.
 
 use super::model::{Customer, Dataset, DatasetBuilder, Day, date_from_day, day_from_ymd};
+use super::rng::SplitMix64;
 use std::collections::HashSet;
 use std::io;
 
@@ -16,52 +16,14 @@ pub const YEARS: i32 = 3;
 pub const CUSTOMERS: usize = 300;
 const SEED: u64 = 0x7469_6572_6c65_6e73; // "tierlens"
 
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast and good enough for synthetic data.
-struct Rng(u64);
+/// The demo's own use of the generator: picking from lists.
+trait Pick {
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str;
+}
 
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize
-    }
-
+impl Pick for SplitMix64 {
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
-    }
-
-    fn normal(&mut self) -> f64 {
-        // Box-Muller; 1 - unit() keeps the logarithm finite.
-        let u = 1.0 - self.unit();
-        let v = self.unit();
-        (-2.0 * libm::log(u)).sqrt() * libm::cos(std::f64::consts::TAU * v)
-    }
-
-    /// Knuth's method; the rates here are small.
-    fn poisson(&mut self, lambda: f64) -> u32 {
-        let limit = libm::exp(-lambda);
-        let mut k = 0;
-        let mut p = self.unit();
-        while p > limit {
-            k += 1;
-            p *= self.unit();
-        }
-        k
     }
 }
 
@@ -144,7 +106,7 @@ pub struct Demo {
 }
 
 pub fn generate() -> Demo {
-    let mut rng = Rng(SEED);
+    let mut rng = SplitMix64(SEED);
     let months = YEARS * 12;
     let mut names = HashSet::new();
     let mut customers = Vec::with_capacity(CUSTOMERS);

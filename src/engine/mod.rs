@@ -18,6 +18,7 @@ pub mod profit;
 pub mod rank;
 pub mod report;
 pub mod rfm;
+pub mod rng;
 pub mod scan;
 pub mod summary;
 pub mod tiers;
