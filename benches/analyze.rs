@@ -8,6 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tierlens::engine::model::{Customer, Dataset, DatasetBuilder, day_from_ymd};
 use tierlens::engine::report::{Settings, analyze};
+use tierlens::engine::rng::SplitMix64;
 use tierlens::engine::{kpi, loyalty, profit, rfm, scan, tiers, value};
 
 const CUSTOMERS: usize = 100_000;
@@ -20,27 +21,10 @@ fn orders() -> usize {
         .unwrap_or(1_000_000)
 }
 
-/// SplitMix64, as in the demo generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// Skewed buying (a few customers place many orders), each customer active in a window of the
 /// three years, 1.5% returns, gross profit on every order, keys like an ERP's "KH000123".
 fn dataset() -> Dataset {
-    let mut rng = Rng(42);
+    let mut rng = SplitMix64(42);
     let first = day_from_ymd(2023, 1, 1).unwrap();
     let span = day_from_ymd(2026, 1, 1).unwrap() - first;
     let mut b = DatasetBuilder::new();

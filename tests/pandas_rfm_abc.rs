@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use tierlens::engine::model::{Dataset, DatasetBuilder, Day, day_from_ymd, format_day};
 use tierlens::engine::report::{Report, Settings, analyze};
+use tierlens::engine::rng::SplitMix64;
 use tierlens::engine::tiers::TierRule;
 
 fn pandas_available() -> bool {
@@ -23,46 +24,38 @@ fn pandas_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// SplitMix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
+/// Uniform in 0..n by modulo (the datasets the cross-check was first run on).
+fn below(rng: &mut SplitMix64, n: u64) -> u64 {
+    rng.next_u64() % n
 }
 
 /// 400 customers over 14 months; amounts are multiples of 500 so sums tie often and stay exact.
 fn dataset(seed: u64, integer_keys: bool) -> (Dataset, Vec<(String, Day, f64)>) {
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64(seed);
     let mut b = DatasetBuilder::new();
     let first = day_from_ymd(2024, 1, 1).unwrap();
     let mut orders = Vec::new();
     for i in 0..400u64 {
         // Integer keys of mixed lengths so numeric and string order differ; or codes.
         let key = if integer_keys {
-            format!("{}", rng.below(10u64.pow(1 + (i % 5) as u32)) * 1000 + i)
+            format!(
+                "{}",
+                below(&mut rng, 10u64.pow(1 + (i % 5) as u32)) * 1000 + i
+            )
         } else {
-            format!("K{}", rng.below(100_000))
+            format!("K{}", below(&mut rng, 100_000))
         };
         let id = b.intern(&key);
         if i % 37 == 0 {
             continue; // a prospect
         }
-        let n = 1 + rng.below(if i % 7 == 0 { 40 } else { 8 });
+        let n = 1 + below(&mut rng, if i % 7 == 0 { 40 } else { 8 });
         let only_returns = i % 53 == 0;
         for _ in 0..n {
-            let day = first + rng.below(425) as i32;
-            let mut amount = 500.0 * (1 + rng.below(if i % 11 == 0 { 200 } else { 20 })) as f64;
-            if only_returns || rng.below(30) == 0 {
+            let day = first + below(&mut rng, 425) as i32;
+            let mut amount =
+                500.0 * (1 + below(&mut rng, if i % 11 == 0 { 200 } else { 20 })) as f64;
+            if only_returns || below(&mut rng, 30) == 0 {
                 amount = -amount;
             }
             b.order(id, day, amount, None);
