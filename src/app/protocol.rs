@@ -5,11 +5,12 @@
 //! read back) and binary attachments - the user's files, or a dataset as postcard bytes -
 //! so that megabytes never go through JSON.
 
+use crate::engine::filter::FilterOptions;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::Dataset;
-use crate::engine::report::Settings;
+use crate::engine::query::{RowPage, RowQuery};
+use crate::engine::report::{Report, Settings};
 use crate::engine::summary::Summary;
-use crate::engine::tiers::TierDistribution;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -33,8 +34,10 @@ pub enum Request {
     },
     /// Make the built-in demo the worker's dataset.
     Demo,
-    /// Run every analysis on the worker's dataset.
+    /// Run every analysis on the worker's dataset; the worker keeps the report for `Rows`.
     Analyze { settings: Box<Settings> },
+    /// A page of the last report's customer rows.
+    Rows(RowQuery),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,7 +56,8 @@ pub enum Response {
     Loaded {
         summary: Summary,
     },
-    Analyzed(Box<Analysis>),
+    Analyzed(Box<Overview>),
+    Rows(RowPage),
     Failed(Failure),
 }
 
@@ -64,14 +68,15 @@ impl Response {
     }
 }
 
-/// What the page needs of a report so far. The full report stays in the worker until the
-/// pages that show every customer ask for it.
+/// A report without its per-customer rows and tier history, which stay in the worker (100,000
+/// rows are megabytes of JSON); pages ask for the rows they show with `Request::Rows`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Analysis {
-    pub as_of: String,
-    /// Tier counts and revenue shares of the current period.
-    pub current: Option<TierDistribution>,
+pub struct Overview {
+    pub report: Report,
+    /// Rows in the full report.
     pub customers: usize,
+    /// The values the filter bar offers (of the whole dataset, not the filtered customers).
+    pub options: FilterOptions,
     /// Worker time of `report::analyze`, for the user and the browser benchmark.
     pub elapsed_ms: f64,
 }

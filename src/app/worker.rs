@@ -2,11 +2,12 @@
 //! current dataset, so the page never holds or decodes a million orders.
 
 use super::protocol::{
-    Analysis, Failure, Request, Response, bytes_of, encode_dataset, from_js, to_js,
+    Failure, Overview, Request, Response, bytes_of, encode_dataset, from_js, to_js,
 };
 use crate::engine::import::{self, ErrorKind, Files, ImportError};
-use crate::engine::model::{Dataset, format_day};
-use crate::engine::{demo, report, summary::summarize};
+use crate::engine::model::Dataset;
+use crate::engine::report::Report;
+use crate::engine::{demo, filter, query, report, summary::summarize};
 use js_sys::{Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::Closure;
@@ -15,6 +16,8 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 thread_local! {
     static DATASET: RefCell<Option<Dataset>> = const { RefCell::new(None) };
+    /// The last report, for the pages of customer rows.
+    static REPORT: RefCell<Option<Report>> = const { RefCell::new(None) };
 }
 
 /// Entry point of the worker binary.
@@ -86,6 +89,7 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                     let summary = summarize(&imported.dataset);
                     let bytes = encode_dataset(&imported.dataset);
                     DATASET.with(|d| *d.borrow_mut() = Some(imported.dataset));
+                    REPORT.with(|r| *r.borrow_mut() = None);
                     let report = Box::new(imported.report);
                     let body = Response::Imported {
                         report,
@@ -99,32 +103,48 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
         }
         Request::Analyze { settings } => {
             let started = js_sys::Date::now();
-            let analysis = DATASET.with(|d| {
+            let overview = DATASET.with(|d| {
                 d.borrow().as_ref().map(|dataset| {
-                    let report = report::analyze(dataset, &settings);
-                    Analysis {
-                        as_of: format_day(report.as_of),
-                        current: report.tier_distribution.last().cloned(),
-                        customers: report.customers.len(),
-                        elapsed_ms: js_sys::Date::now() - started,
-                    }
+                    let mut report = report::analyze(dataset, &settings);
+                    let elapsed_ms = js_sys::Date::now() - started;
+                    let rows = std::mem::take(&mut report.customers);
+                    let history = std::mem::take(&mut report.tier_history);
+                    let overview = Overview {
+                        customers: rows.len(),
+                        options: filter::options(dataset),
+                        elapsed_ms,
+                        report,
+                    };
+                    let mut kept = overview.report.clone();
+                    kept.customers = rows;
+                    kept.tier_history = history;
+                    REPORT.with(|r| *r.borrow_mut() = Some(kept));
+                    overview
                 })
             });
-            match analysis {
-                Some(a) => reply(Response::Analyzed(Box::new(a)), None),
-                None => reply(
-                    Response::Failed(Failure::internal("no dataset is open".into())),
-                    None,
-                ),
+            match overview {
+                Some(o) => reply(Response::Analyzed(Box::new(o)), None),
+                None => reply(Response::Failed(no_dataset()), None),
+            }
+        }
+        Request::Rows(q) => {
+            match REPORT.with(|r| r.borrow().as_ref().map(|r| query::rows(r, &q))) {
+                Some(page) => reply(Response::Rows(page), None),
+                None => reply(Response::Failed(no_dataset()), None),
             }
         }
         Request::Demo => {
             let dataset = demo::generate().dataset();
             let summary = summarize(&dataset);
             DATASET.with(|d| *d.borrow_mut() = Some(dataset));
+            REPORT.with(|r| *r.borrow_mut() = None);
             reply(Response::Loaded { summary }, None);
         }
     }
+}
+
+fn no_dataset() -> Failure {
+    Failure::internal("no dataset is open".into())
 }
 
 fn failure(e: &ImportError) -> Failure {

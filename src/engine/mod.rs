@@ -15,6 +15,7 @@ pub mod migration;
 pub mod model;
 pub mod period;
 pub mod profit;
+pub mod query;
 pub mod rank;
 pub mod report;
 pub mod rfm;

@@ -1,26 +1,20 @@
 //! The dashboard: headline figures of the open dataset.
 
-use super::protocol::{Analysis, Request, Response};
-use super::{Loaded, bridge, format, i18n::texts, use_lang};
-use crate::engine::report::Settings;
+use super::super::state::use_app;
+use super::super::{format, i18n::texts};
 use crate::engine::tiers::Tier;
 use leptos::prelude::*;
 
 #[component]
-pub fn Dashboard(data: Loaded) -> impl IntoView {
-    let lang = use_lang();
+pub fn Dashboard() -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
     let t = move || texts(lang.get());
-    let analysis = RwSignal::new(None::<Analysis>);
-    let request = Request::Analyze {
-        settings: Box::new(Settings::default()),
+    let Some(data) = state.data.get_untracked() else {
+        return ().into_any();
     };
-    bridge::call(request, &[], move |response, _| {
-        if let Response::Analyzed(a) = response {
-            analysis.set(Some(*a));
-        }
-    });
     let s = data.summary.clone();
-    let is_demo = data.name == super::DEMO;
+    let is_demo = data.name == super::super::DEMO;
     let name = data.name.clone();
     let source = move || {
         if is_demo {
@@ -82,11 +76,11 @@ pub fn Dashboard(data: Loaded) -> impl IntoView {
                     shown=Signal::derive(move || format::count(active))
                     note=Signal::derive(move || format!("{} {}", format::percent(active_share), t().of_buying)) />
             </div>
-            {move || analysis.get().and_then(|a| a.current.clone().map(|d| (a, d))).map(|(a, d)| view! {
-                <section class="panel" data-testid="tiers" data-period=d.period.clone() data-elapsed-ms=a.elapsed_ms.to_string()>
+            {move || state.overview.get().and_then(|o| o.report.tier_distribution.last().cloned().map(|d| (o.elapsed_ms, d))).map(|(elapsed_ms, d)| view! {
+                <section class="panel" data-testid="tiers" data-period=d.period.clone() data-elapsed-ms=elapsed_ms.to_string()>
                     <div class="panel-head">
                         <h2>{move || t().tiers_title} " · " {d.period.clone()}</h2>
-                        <span class="muted">{move || format!("{} {:.0} ms", t().analysed_in, a.elapsed_ms)}</span>
+                        <span class="muted">{move || format!("{} {:.0} ms", t().analysed_in, elapsed_ms)}</span>
                     </div>
                     <div class="tier-row">
                         {Tier::ALL.into_iter().map(|tier| {
@@ -109,6 +103,7 @@ pub fn Dashboard(data: Loaded) -> impl IntoView {
             })}
         </section>
     }
+    .into_any()
 }
 
 /// One headline figure. `value` is the exact number, kept in `data-value` for tests and

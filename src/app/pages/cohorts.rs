@@ -1,0 +1,18 @@
+//! The Cohorts page.
+
+use super::super::i18n::texts;
+use super::super::state::use_app;
+use super::{PageHead, with_overview};
+use leptos::prelude::*;
+
+#[component]
+pub fn Cohorts() -> impl IntoView {
+    let state = use_app();
+    let t = move || texts(state.lang.get());
+    view! {
+        <section class="page-cohorts" data-testid="page-cohorts">
+            <PageHead title=Signal::derive(move || t().page_cohorts) />
+            {with_overview(|o| view! { <p class="muted">{o.customers}</p> })}
+        </section>
+    }
+}

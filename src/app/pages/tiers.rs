@@ -1,0 +1,18 @@
+//! The Tiers page.
+
+use super::super::i18n::texts;
+use super::super::state::use_app;
+use super::{PageHead, with_overview};
+use leptos::prelude::*;
+
+#[component]
+pub fn Tiers() -> impl IntoView {
+    let state = use_app();
+    let t = move || texts(state.lang.get());
+    view! {
+        <section class="page-tiers" data-testid="page-tiers">
+            <PageHead title=Signal::derive(move || t().page_tiers) />
+            {with_overview(|o| view! { <p class="muted">{o.customers}</p> })}
+        </section>
+    }
+}

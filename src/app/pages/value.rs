@@ -1,0 +1,18 @@
+//! The Value page.
+
+use super::super::i18n::texts;
+use super::super::state::use_app;
+use super::{PageHead, with_overview};
+use leptos::prelude::*;
+
+#[component]
+pub fn Value() -> impl IntoView {
+    let state = use_app();
+    let t = move || texts(state.lang.get());
+    view! {
+        <section class="page-value" data-testid="page-value">
+            <PageHead title=Signal::derive(move || t().page_value) />
+            {with_overview(|o| view! { <p class="muted">{o.customers}</p> })}
+        </section>
+    }
+}
