@@ -1,4 +1,4 @@
-//! Texts of the analysis pages: dashboard, tiers, RFM, value & loyalty, cohorts and actions.
+//! Texts of the dashboard, tiers and actions pages.
 
 use crate::engine::i18n::Lang;
 

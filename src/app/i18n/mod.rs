@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod clv;
 pub mod customers;
+pub mod scores;
 pub mod settings;
 pub mod workspace;
 
