@@ -18,7 +18,20 @@ use super::state::use_app;
 use leptos::prelude::*;
 use std::sync::Arc;
 
+/// The page for `route`; analysis pages get the filter bar above them.
 pub fn page(route: &Route) -> AnyView {
+    let body = content(route);
+    if matches!(route, Route::Page(Page::Settings)) {
+        return body;
+    }
+    view! {
+        <settings::FilterBar />
+        {body}
+    }
+    .into_any()
+}
+
+fn content(route: &Route) -> AnyView {
     match route {
         Route::Customer(key) => {
             let key = key.clone();
