@@ -3,12 +3,12 @@
 // figures for the same demo data, toggles and reloads the language, counts network requests
 // and saves screenshots under tests/artifacts/.
 //
-// Run from the repository root after `trunk build --release` and
+// Run from the repository root after `trunk build --release` (or set E2E_DIST to another build) and
 // `cargo build --release --bin tierlens` (the README's test command does all of it).
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,7 +55,7 @@ const expected = JSON.parse(execFileSync('target/release/tierlens',
   ['demo', '--out', join(work, 'demo.csv')], { encoding: 'utf8' }));
 
 const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1',
-  '--directory', 'dist'], { stdio: 'ignore' });
+  '--directory', process.env.E2E_DIST || 'dist'], { stdio: 'ignore' });
 let context;
 try {
   await waitForServer(`${ORIGIN}/index.html`);
@@ -105,6 +105,49 @@ try {
     JSON.stringify(tiers) === JSON.stringify(current.customers)
       && await page.getAttribute('[data-testid=tiers]', 'data-period') === current.period,
     `${JSON.stringify(tiers)} vs ${JSON.stringify(current.customers)}`);
+  // Settings recompute live: the rank-share tier rule, and a filter, give the CLI's figures
+  // for the same settings.
+  const cliTiers = (settings) => {
+    const file = join(work, 'settings.json');
+    writeFileSync(file, JSON.stringify(settings));
+    const r = JSON.parse(execFileSync('target/release/tierlens', ['analyze', '--demo', '--settings', file],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    return r.tier_distribution[r.tier_distribution.length - 1].customers;
+  };
+  const shownTiers = () => page.$$eval('[data-tier]', (cards) =>
+    Object.fromEntries(cards.map((c) => [c.dataset.tier, Number(c.dataset.count)])));
+  const waitForTiers = async (want) => {
+    await page.waitForFunction((w) => {
+      const got = Object.fromEntries([...document.querySelectorAll('[data-tier]')]
+        .map((c) => [c.dataset.tier, Number(c.dataset.count)]));
+      return JSON.stringify(got) === w;
+    }, JSON.stringify(want), { timeout: 10000 }).catch(() => {});
+    return shownTiers();
+  };
+  await page.click('a[data-page=settings]');
+  await page.click('[data-testid=rule-rank]');
+  await page.screenshot({ path: `${ARTIFACTS}/settings-zh.png`, fullPage: true });
+  await page.click('a[data-page=dashboard]');
+  const rankWant = cliTiers({ tiers: { rule: 'rank_share' } });
+  const rankShown = await waitForTiers(rankWant);
+  check('rank-share tier rule: tier counts equal the CLI with the same settings',
+    JSON.stringify(rankShown) === JSON.stringify(rankWant)
+      && JSON.stringify(rankWant) !== JSON.stringify(current.customers),
+    `${JSON.stringify(rankShown)} vs ${JSON.stringify(rankWant)}`);
+  const industry = await page.$eval('[data-testid=filter-industry] option:nth-child(2)', (o) => o.value);
+  await page.selectOption('[data-testid=filter-industry]', industry);
+  const filteredWant = cliTiers({ tiers: { rule: 'rank_share' }, filter: { industries: [industry] } });
+  const filteredShown = await waitForTiers(filteredWant);
+  check('industry filter: tier counts equal the CLI with the same filter',
+    JSON.stringify(filteredShown) === JSON.stringify(filteredWant),
+    `${JSON.stringify(filteredShown)} vs ${JSON.stringify(filteredWant)}`);
+  await page.click('[data-testid=clear-filters]');
+  await page.click('a[data-page=settings]');
+  await page.click('[data-testid=reset-settings]');
+  await page.click('a[data-page=dashboard]');
+  check('restoring the defaults restores the tiers',
+    JSON.stringify(await waitForTiers(current.customers)) === JSON.stringify(current.customers));
+
   const ordersText = await page.textContent('[data-kpi=orders] .kpi-value');
   check('orders are shown grouped', ordersText === expected.orders.toLocaleString('en-US'), ordersText);
   check('net revenue is shown in 万/亿',
@@ -140,7 +183,7 @@ open(sys.argv[2], 'wb').write(text.encode('gbk'))
   check('the CLI reads the GBK export', cli.encoding === 'GBK' && cli.header_line === 3,
     `${cli.encoding} header ${cli.header_line}`);
   await page.click('[data-testid=lang-toggle]');
-  await page.click('.topbar-actions .btn');
+  await page.click('[data-testid=close]');
   await page.click('[data-testid=open-files]');
   await page.setInputFiles('#file-orders', gbk);
   await page.waitForSelector('[data-table=orders] .preview');
