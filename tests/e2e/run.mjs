@@ -42,6 +42,20 @@ async function waitForServer(url) {
   throw new Error(`server at ${url} did not start`);
 }
 
+const PAGES = ['dashboard', 'tiers', 'rfm', 'value', 'clv', 'cohorts', 'customers', 'actions', 'settings'];
+
+// A screenshot of every page, through the side navigation, for looking at (tests/artifacts/).
+async function shootPages(page, lang) {
+  for (const slug of PAGES) {
+    await page.click(`a[data-page=${slug}]`);
+    await page.waitForFunction((s) => document.querySelector(`a[data-page=${s}]`)
+      ?.getAttribute('aria-current') === 'page', slug);
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: `${ARTIFACTS}/page-${slug}-${lang}.png`, fullPage: true });
+  }
+  await page.click('a[data-page=dashboard]');
+}
+
 async function kpis(page) {
   return page.$$eval('[data-kpi]', (cards) =>
     Object.fromEntries(cards.map((c) => [c.dataset.kpi, Number(c.dataset.value)])));
@@ -169,6 +183,10 @@ try {
   check('figures unchanged after reload',
     JSON.stringify(await kpis(page)) === JSON.stringify(shown));
   await page.screenshot({ path: `${ARTIFACTS}/dashboard-en.png`, fullPage: true });
+  await shootPages(page, 'en');
+  await page.click('[data-testid=lang-toggle]');
+  await shootPages(page, 'zh');
+  await page.click('[data-testid=lang-toggle]');
 
   // Import a GBK export with a title line above the header and a total line at the end,
   // through the file input, and compare with the CLI's import of the same file.
