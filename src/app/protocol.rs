@@ -5,9 +5,10 @@
 //! read back) and binary attachments - the user's files, or a dataset as postcard bytes -
 //! so that megabytes never go through JSON.
 
+use crate::engine::clv::ClvReport;
 use crate::engine::filter::FilterOptions;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
-use crate::engine::model::Dataset;
+use crate::engine::model::{Dataset, Day};
 use crate::engine::query::{RowPage, RowQuery};
 use crate::engine::report::{Report, Settings};
 use crate::engine::summary::Summary;
@@ -38,6 +39,13 @@ pub enum Request {
     Analyze { settings: Box<Settings> },
     /// A page of the last report's customer rows.
     Rows(RowQuery),
+    /// Fit BG/NBD and Gamma-Gamma on a calibration period and compare with the holdout that
+    /// follows: `split` is (calibration end, holdout end), default `clv::default_split` before
+    /// `as_of` (default the day after the last order).
+    Validate {
+        split: Option<(Day, Day)>,
+        as_of: Option<Day>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +66,11 @@ pub enum Response {
     },
     Analyzed(Box<Overview>),
     Rows(RowPage),
+    /// The validation run without its per-customer predictions.
+    Validated {
+        report: Box<ClvReport>,
+        elapsed_ms: f64,
+    },
     Failed(Failure),
 }
 

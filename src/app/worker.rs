@@ -7,7 +7,7 @@ use super::protocol::{
 use crate::engine::import::{self, ErrorKind, Files, ImportError};
 use crate::engine::model::Dataset;
 use crate::engine::report::Report;
-use crate::engine::{demo, filter, query, report, summary::summarize};
+use crate::engine::{clv, demo, filter, query, report, scan, summary::summarize};
 use js_sys::{Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::Closure;
@@ -125,6 +125,35 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             match overview {
                 Some(o) => reply(Response::Analyzed(Box::new(o)), None),
                 None => reply(Response::Failed(no_dataset()), None),
+            }
+        }
+        Request::Validate { split, as_of } => {
+            let started = js_sys::Date::now();
+            let run = DATASET.with(|d| {
+                let d = d.borrow();
+                let dataset = d.as_ref()?;
+                let as_of = as_of.unwrap_or_else(|| scan::default_as_of(dataset));
+                let (first, _) = dataset.day_range()?;
+                let (calibration_end, holdout_end) =
+                    split.or_else(|| clv::default_split(first, as_of))?;
+                let mut settings = clv::ClvSettings::new(calibration_end);
+                settings.holdout_end = Some(holdout_end);
+                let mut report = clv::fit(dataset, &settings);
+                report.predictions = Vec::new();
+                Some(report)
+            });
+            match run {
+                Some(report) => reply(
+                    Response::Validated {
+                        report: Box::new(report),
+                        elapsed_ms: js_sys::Date::now() - started,
+                    },
+                    None,
+                ),
+                None => reply(
+                    Response::Failed(Failure::internal("not enough history to validate".into())),
+                    None,
+                ),
             }
         }
         Request::Rows(q) => {
