@@ -5,22 +5,34 @@
 
 use leptos::prelude::*;
 
-/// Width and height of every chart's coordinate system; CSS sets the rendered size.
-const W: f64 = 640.0;
-const H: f64 = 260.0;
 /// Plot margins: left for the y ticks, bottom for the x ticks and the axis title.
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 46.0;
 
-fn plot_w() -> f64 {
-    W - LEFT - RIGHT
+/// A chart's coordinate system (the `viewBox`); CSS sets the rendered size. Its width is
+/// about the width the chart gets on a laptop screen, so 11-13 unit text reads as such.
+#[derive(Clone, Copy)]
+struct Frame {
+    w: f64,
+    h: f64,
 }
 
-fn plot_h() -> f64 {
-    H - TOP - BOTTOM
+impl Frame {
+    fn plot_w(self) -> f64 {
+        self.w - LEFT - RIGHT
+    }
+
+    fn plot_h(self) -> f64 {
+        self.h - TOP - BOTTOM
+    }
 }
+
+/// Half of a page's width (two charts side by side).
+const HALF: Frame = Frame { w: 520.0, h: 330.0 };
+/// A page's whole width.
+const WIDE: Frame = Frame { w: 960.0, h: 300.0 };
 
 /// A round step that cuts `0..max` into about `n` intervals (1, 2 or 5 times a power of ten).
 pub fn nice_step(max: f64, n: usize) -> f64 {
@@ -71,32 +83,33 @@ pub fn LineChart(
     #[prop(optional)] guides: Vec<Guide>,
     #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
-    let sx = move |x: f64| LEFT + x / x_max.max(f64::MIN_POSITIVE) * plot_w();
-    let sy = move |y: f64| TOP + plot_h() - y / y_max.max(f64::MIN_POSITIVE) * plot_h();
+    const F: Frame = HALF;
+    let sx = move |x: f64| LEFT + x / x_max.max(f64::MIN_POSITIVE) * F.plot_w();
+    let sy = move |y: f64| TOP + F.plot_h() - y / y_max.max(f64::MIN_POSITIVE) * F.plot_h();
     let legend: Vec<(String, &'static str)> =
         lines.iter().map(|l| (l.name.clone(), l.class)).collect();
     view! {
         <figure class="chart" data-testid=testid>
             <figcaption class="chart-title">{title}</figcaption>
-            <svg class="chart-svg" viewBox=format!("0 0 {W} {H}") role="img" aria-label=summary
+            <svg class="chart-svg" viewBox=format!("0 0 {} {}", F.w, F.h) role="img" aria-label=summary
                 preserveAspectRatio="xMidYMid meet">
                 {y_ticks.into_iter().map(|(v, text)| view! {
-                    <line class="chart-grid" x1=LEFT x2=W - RIGHT y1=sy(v) y2=sy(v) />
+                    <line class="chart-grid" x1=LEFT x2=F.w - RIGHT y1=sy(v) y2=sy(v) />
                     <text class="chart-tick" x=LEFT - 6.0 y=sy(v) text-anchor="end" dominant-baseline="middle">{text}</text>
                 }).collect_view()}
                 {x_ticks.into_iter().map(|(v, text)| view! {
-                    <text class="chart-tick" x=sx(v) y=TOP + plot_h() + 16.0 text-anchor="middle">{text}</text>
+                    <text class="chart-tick" x=sx(v) y=TOP + F.plot_h() + 16.0 text-anchor="middle">{text}</text>
                 }).collect_view()}
-                <line class="chart-axis" x1=LEFT x2=W - RIGHT y1=TOP + plot_h() y2=TOP + plot_h() />
-                <line class="chart-axis" x1=LEFT x2=LEFT y1=TOP y2=TOP + plot_h() />
+                <line class="chart-axis" x1=LEFT x2=F.w - RIGHT y1=TOP + F.plot_h() y2=TOP + F.plot_h() />
+                <line class="chart-axis" x1=LEFT x2=LEFT y1=TOP y2=TOP + F.plot_h() />
                 {guides.into_iter().map(|g| match g {
                     Guide::X(x, text) => view! {
-                        <line class="chart-guide" x1=sx(x) x2=sx(x) y1=TOP y2=TOP + plot_h() />
-                        <text class="chart-guide-label" x=sx(x) + 4.0 y=TOP + plot_h() - 6.0>{text}</text>
+                        <line class="chart-guide" x1=sx(x) x2=sx(x) y1=TOP y2=TOP + F.plot_h() />
+                        <text class="chart-guide-label" x=sx(x) + 4.0 y=TOP + F.plot_h() - 6.0>{text}</text>
                     }.into_any(),
                     Guide::Y(y, text) => view! {
-                        <line class="chart-guide" x1=LEFT x2=W - RIGHT y1=sy(y) y2=sy(y) />
-                        <text class="chart-guide-label" x=W - RIGHT - 4.0 y=sy(y) - 5.0 text-anchor="end">{text}</text>
+                        <line class="chart-guide" x1=LEFT x2=F.w - RIGHT y1=sy(y) y2=sy(y) />
+                        <text class="chart-guide-label" x=F.w - RIGHT - 4.0 y=sy(y) - 5.0 text-anchor="end">{text}</text>
                     }.into_any(),
                 }).collect_view()}
                 {lines.into_iter().map(|l| {
@@ -109,9 +122,9 @@ pub fn LineChart(
                             points=points fill="none" />
                     }
                 }).collect_view()}
-                <text class="chart-axis-label" x=LEFT + plot_w() / 2.0 y=H - 6.0 text-anchor="middle">{x_label}</text>
-                <text class="chart-axis-label" x=14.0 y=TOP + plot_h() / 2.0 text-anchor="middle"
-                    transform=format!("rotate(-90 14 {})", TOP + plot_h() / 2.0)>{y_label}</text>
+                <text class="chart-axis-label" x=LEFT + F.plot_w() / 2.0 y=F.h - 6.0 text-anchor="middle">{x_label}</text>
+                <text class="chart-axis-label" x=14.0 y=TOP + F.plot_h() / 2.0 text-anchor="middle"
+                    transform=format!("rotate(-90 14 {})", TOP + F.plot_h() / 2.0)>{y_label}</text>
             </svg>
             <Legend items=legend />
         </figure>
@@ -140,6 +153,7 @@ pub fn StackedBars(
     format: fn(f64) -> String,
     #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
+    const F: Frame = WIDE;
     let n = categories.len().max(1);
     let totals: Vec<f64> = (0..categories.len())
         .map(|i| stacks.iter().map(|s| s.values[i].max(0.0)).sum())
@@ -147,8 +161,8 @@ pub fn StackedBars(
     let max = totals.iter().copied().fold(0.0, f64::max);
     let step = nice_step(max, 4);
     let top = (max / step).ceil().max(1.0) * step;
-    let sy = move |y: f64| TOP + plot_h() - y / top * plot_h();
-    let slot = plot_w() / n as f64;
+    let sy = move |y: f64| TOP + F.plot_h() - y / top * F.plot_h();
+    let slot = F.plot_w() / n as f64;
     let bar = (slot * 0.72).min(36.0);
     // About 12 labels at most, so they never overlap.
     let every = n.div_ceil(12);
@@ -182,7 +196,7 @@ pub fn StackedBars(
         .filter(|(i, _)| (n - 1 - i) % every == 0)
         .map(|(i, c)| {
             let x = LEFT + slot * (i as f64 + 0.5);
-            view! { <text class="chart-tick" x=format!("{x:.1}") y=TOP + plot_h() + 16.0 text-anchor="middle">{c.clone()}</text> }
+            view! { <text class="chart-tick" x=format!("{x:.1}") y=TOP + F.plot_h() + 16.0 text-anchor="middle">{c.clone()}</text> }
         })
         .collect_view();
     let table_head = stacks
@@ -205,17 +219,17 @@ pub fn StackedBars(
     view! {
         <figure class="chart" data-testid=testid>
             <figcaption class="chart-title">{title}</figcaption>
-            <svg class="chart-svg" viewBox=format!("0 0 {W} {H}") aria-hidden="true" preserveAspectRatio="xMidYMid meet">
+            <svg class="chart-svg" viewBox=format!("0 0 {} {}", F.w, F.h) aria-hidden="true" preserveAspectRatio="xMidYMid meet">
                 {ticks.into_iter().map(|v| view! {
-                    <line class="chart-grid" x1=LEFT x2=W - RIGHT y1=sy(v) y2=sy(v) />
+                    <line class="chart-grid" x1=LEFT x2=F.w - RIGHT y1=sy(v) y2=sy(v) />
                     <text class="chart-tick" x=LEFT - 6.0 y=sy(v) text-anchor="end" dominant-baseline="middle">{format(v)}</text>
                 }).collect_view()}
                 {segments}
                 {labels}
-                <line class="chart-axis" x1=LEFT x2=W - RIGHT y1=TOP + plot_h() y2=TOP + plot_h() />
-                <text class="chart-axis-label" x=LEFT + plot_w() / 2.0 y=H - 6.0 text-anchor="middle">{x_label}</text>
-                <text class="chart-axis-label" x=14.0 y=TOP + plot_h() / 2.0 text-anchor="middle"
-                    transform=format!("rotate(-90 14 {})", TOP + plot_h() / 2.0)>{y_label}</text>
+                <line class="chart-axis" x1=LEFT x2=F.w - RIGHT y1=TOP + F.plot_h() y2=TOP + F.plot_h() />
+                <text class="chart-axis-label" x=LEFT + F.plot_w() / 2.0 y=F.h - 6.0 text-anchor="middle">{x_label}</text>
+                <text class="chart-axis-label" x=14.0 y=TOP + F.plot_h() / 2.0 text-anchor="middle"
+                    transform=format!("rotate(-90 14 {})", TOP + F.plot_h() / 2.0)>{y_label}</text>
             </svg>
             <Legend items=legend />
             <table class="visually-hidden">
@@ -273,9 +287,9 @@ pub fn Heatmap(
     #[prop(optional)] legend: Vec<(String, &'static str)>,
     #[prop(optional, into)] testid: String,
 ) -> impl IntoView {
-    const HEAD_W: f64 = 84.0;
-    const HEAD_H: f64 = 44.0;
-    const CELL_W: f64 = 128.0;
+    const HEAD_W: f64 = 72.0;
+    const HEAD_H: f64 = 40.0;
+    const CELL_W: f64 = 100.0;
     const CELL_H: f64 = 46.0;
     let (nr, nc) = (rows.len(), cols.len());
     let (w, h) = (HEAD_W + CELL_W * nc as f64, HEAD_H + CELL_H * nr as f64);

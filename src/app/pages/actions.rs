@@ -46,7 +46,7 @@ pub fn Actions() -> impl IntoView {
                 </button>
                 <span class="pager-range" aria-live="polite">{range}</span>
                 <button class="btn" data-testid="actions-next"
-                    disabled=move || offset.get() + PAGE >= total()
+                    disabled=move || { offset.get() + PAGE >= total() }
                     on:click=move |_| offset.update(|o| *o += PAGE)>
                     {move || t().next_page}
                 </button>

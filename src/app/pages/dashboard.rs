@@ -256,7 +256,7 @@ fn PeriodKpis(overview: Arc<Overview>, lang: Lang) -> impl IntoView {
                         {[(Tier::A, churn.a), (Tier::B, churn.b), (Tier::C, churn.c)].into_iter().map(|(tier, f)| {
                             let chg = change(&f, Unit::Rate, Better::Down, lang);
                             view! {
-                                <li data-tier=tier.as_str() data-current=f.current.map(|v| v.to_string()).unwrap_or_default()>
+                                <li data-churn-tier=tier.as_str() data-current=f.current.map(|v| v.to_string()).unwrap_or_default()>
                                     <span class=format!("tier-pill {}", tier_class(tier))>{tier.as_str()}</span>
                                     <span class="churn-value">{shown(f.current, Unit::Rate, lang)}</span>
                                     {chg.map(|(text, tone, word)| view! {
@@ -461,8 +461,8 @@ fn Alerts() -> impl IntoView {
                                             <p class="alert-kind">
                                                 {prio.map(|(c, label)| view! { <span class=c>{label}</span> })}
                                                 <strong>{kind}</strong>
-                                                <span class="muted">{reason}</span>
                                             </p>
+                                            <p class="alert-reason muted">{reason}</p>
                                             <p class="alert-follow">{follow}</p>
                                         </div>
                                         <div class="alert-stake num">

@@ -42,7 +42,7 @@ pub fn Tiers() -> impl IntoView {
                     <section class="panel" data-testid="migration">
                         {match o.report.migration.clone() {
                             Some(m) => view! {
-                                <div class="two-col">
+                                <div class="migration-split">
                                     <MigrationHeatmap matrix=m.clone() lang=l />
                                     <MigrationTable matrix=m lang=l />
                                 </div>
@@ -198,6 +198,7 @@ pub(super) fn MigrationHeatmap(matrix: MigrationMatrix, lang: Lang) -> impl Into
                     let n = format::count(c.customers as usize);
                     let sub = match (c.customers, to) {
                         (0, _) => String::new(),
+                        (_, Tier::D) if c.revenue_from == 0.0 => String::new(),
                         (_, Tier::D) => {
                             format!(
                                 "{} {}",
@@ -261,7 +262,7 @@ fn MigrationTable(matrix: MigrationMatrix, lang: Lang) -> impl IntoView {
         .collect_view();
     view! {
         <div class="table-block">
-            <table class="grid migration-table">
+            <table class="grid compact migration-table">
                 <thead>
                     <tr>
                         <th scope="col">{t.col_tiers}</th>
@@ -291,7 +292,7 @@ fn TopOfTier(tier: Tier) -> impl IntoView {
         ..RowQuery::default()
     });
     view! {
-        <div class=format!("tier-top {}", tier_class(tier)) data-testid="tier-top" data-tier=tier.as_str()>
+        <div class=format!("tier-top {}", tier_class(tier)) data-testid="tier-top" data-top-tier=tier.as_str()>
             <h3><span class="tier-pill">{tier.as_str()}</span>
                 <span class="muted">{move || page.with(|p| p.as_ref().map(|p| (t().tier_more)(p.total)))}</span>
             </h3>
