@@ -10,6 +10,7 @@ pub mod state;
 pub mod worker;
 
 mod bridge;
+mod charts;
 
 mod import;
 mod pages;
