@@ -358,7 +358,12 @@ pub fn level(score: f64, cutoffs: [f64; 2]) -> usize {
 
 /// A when the two levels add up to 3 or more, B at 2, C below.
 pub fn layer(loyalty: f64, value: f64, cutoffs: [f64; 2]) -> Layer {
-    match level(loyalty, cutoffs) + level(value, cutoffs) {
+    layer_of_levels(level(loyalty, cutoffs), level(value, cutoffs))
+}
+
+/// The layer of a cell of the 3 x 3 grid (levels 0 low, 1 middle, 2 high).
+pub fn layer_of_levels(loyalty: usize, value: usize) -> Layer {
+    match loyalty + value {
         3.. => Layer::A,
         2 => Layer::B,
         _ => Layer::C,
@@ -411,6 +416,12 @@ mod tests {
         assert_eq!(g.cells[2][2], 1);
         assert_eq!(g.cells[0][2], 1);
         assert_eq!(g.layers, [1, 2, 0]);
+        // Row by row (loyalty low to high, value low to high): A where the levels add to 3+.
+        let cells: Vec<Layer> = (0..3)
+            .flat_map(|l| (0..3).map(move |v| layer_of_levels(l, v)))
+            .collect();
+        use Layer::{A, B, C};
+        assert_eq!(cells, [C, C, B, C, B, A, B, A, A]);
     }
 
     #[test]
