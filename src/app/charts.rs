@@ -193,7 +193,7 @@ pub fn StackedBars(
     let labels = categories
         .iter()
         .enumerate()
-        .filter(|(i, _)| (n - 1 - i) % every == 0)
+        .filter(|(i, _)| (n - 1 - i).is_multiple_of(every))
         .map(|(i, c)| {
             let x = LEFT + slot * (i as f64 + 0.5);
             view! { <text class="chart-tick" x=format!("{x:.1}") y=TOP + F.plot_h() + 16.0 text-anchor="middle">{c.clone()}</text> }

@@ -340,7 +340,11 @@ fn TierStrip(overview: Arc<Overview>, lang: Lang) -> impl IntoView {
                             <span class="tier-badge">{tier.as_str()}</span>
                             <span class="tier-count">{format::count(count as usize)}</span>
                             <span class="tier-share">
-                                {(tier != Tier::D).then(|| format!("{} {} · {}", format::percent(share), t.of_revenue, format::money_short(revenue, lang)))}
+                                {(tier != Tier::D).then(|| view! {
+                                    {format!("{} {}", format::percent(share), t.of_revenue)}
+                                    <br />
+                                    {format::money_short(revenue, lang)}
+                                })}
                             </span>
                         </div>
                     }
