@@ -232,11 +232,13 @@ pub fn StackedBars(
                     transform=format!("rotate(-90 14 {})", TOP + F.plot_h() / 2.0)>{y_label}</text>
             </svg>
             <Legend items=legend />
-            <table class="visually-hidden">
+            <div class="visually-hidden">
+            <table>
                 <caption>{caption}</caption>
                 <thead><tr><td></td>{table_head}</tr></thead>
                 <tbody>{table_rows}</tbody>
             </table>
+            </div>
         </figure>
     }
 }
@@ -351,11 +353,13 @@ pub fn Heatmap(
                 {body}
             </svg>
             <Legend items=legend />
-            <table class="visually-hidden">
+            <div class="visually-hidden">
+            <table>
                 <caption>{caption}</caption>
                 <thead><tr><td></td>{cols.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
                 <tbody>{table_rows}</tbody>
             </table>
+            </div>
         </figure>
     }
 }

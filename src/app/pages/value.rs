@@ -272,11 +272,7 @@ fn layer_name(layer: Layer) -> &'static str {
     }
 }
 
-fn profit(
-    report: &crate::engine::report::Report,
-    s: &'static ScoresTexts,
-    lang: Lang,
-) -> AnyView {
+fn profit(report: &crate::engine::report::Report, s: &'static ScoresTexts, lang: Lang) -> AnyView {
     match &report.profit {
         None => view! {
             <section class="panel scores-profit" data-testid="profit" data-missing="true">
