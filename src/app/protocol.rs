@@ -5,6 +5,7 @@
 //! read back) and binary attachments - the user's files, or a dataset as postcard bytes -
 //! so that megabytes never go through JSON.
 
+use super::store::{StoreRequest, StoreResponse};
 use crate::engine::filter::FilterOptions;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::Dataset;
@@ -38,6 +39,8 @@ pub enum Request {
     Analyze { settings: Box<Settings> },
     /// A page of the last report's customer rows.
     Rows(RowQuery),
+    /// Workspaces in IndexedDB (list, open, save, export...), done where the dataset lives.
+    Store(StoreRequest),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +61,7 @@ pub enum Response {
     },
     Analyzed(Box<Overview>),
     Rows(RowPage),
+    Store(StoreResponse),
     Failed(Failure),
 }
 
