@@ -110,6 +110,7 @@ pub fn Start(
 
     let delete_all = move |_| {
         confirm_all.set(false);
+        state.drop_pending_save();
         store_call(StoreRequest::DeleteAll, move |answer, _| {
             or_notice(state, move |_| {
                 state.forget_everything();
@@ -288,7 +289,7 @@ fn Item(meta: WorkspaceMeta) -> impl IntoView {
         move |_| {
             confirming.set(false);
             if is_open() {
-                state.close_workspace();
+                state.close_deleted_workspace();
             }
             store_call(StoreRequest::Delete { id: id.clone() }, move |answer, _| {
                 or_notice(state, move |_| state.workspaces_changed.update(|n| *n += 1))(answer)

@@ -178,11 +178,23 @@ impl AppState {
         self.settings.set(Settings::default());
     }
 
-    /// After "delete all data": nothing open, nothing pending, nothing stored.
-    pub fn forget_everything(&self) {
+    /// Closes the open workspace that is about to be deleted: a waiting settings save is
+    /// dropped, or it would write the workspace back after the delete.
+    pub fn close_deleted_workspace(&self) {
+        self.drop_pending_save();
+        self.close_workspace();
+    }
+
+    /// Forgets a settings change still waiting to be saved (its workspace is going away).
+    pub fn drop_pending_save(&self) {
         if let Some((_, _, timer)) = self.take_pending() {
             timer.clear();
         }
+    }
+
+    /// After "delete all data": nothing open, nothing pending, nothing stored.
+    pub fn forget_everything(&self) {
+        self.drop_pending_save();
         self.workspace.set(None);
         self.saved.set_value(None);
         self.close();

@@ -24,7 +24,7 @@ thread_local! {
     static REPORT: RefCell<Option<Report>> = const { RefCell::new(None) };
     /// The files of the last import, for the workspace made from it.
     static IMPORTED_FROM: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    /// Counts `Open` requests: a slower, older one must not replace a newer one's dataset.
+    /// Counts dataset replacements: an `Open` overtaken while it read must not replace the newer.
     static OPENING: Cell<u32> = const { Cell::new(0) };
 }
 
@@ -115,6 +115,7 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                     DATASET.with(|d| *d.borrow_mut() = Some(imported.dataset));
                     REPORT.with(|r| *r.borrow_mut() = None);
                     IMPORTED_FROM.with(|s| *s.borrow_mut() = sources);
+                    OPENING.with(|o| o.set(o.get() + 1));
                     let report = Box::new(imported.report);
                     let body = Response::Imported {
                         report,
@@ -184,8 +185,10 @@ fn failure(e: &ImportError) -> Failure {
     }
 }
 
-/// Makes `dataset` the worker's, dropping the report of the one before.
+/// Makes `dataset` the worker's, dropping the report of the one before; an `Open` still
+/// reading from IndexedDB then knows it was overtaken.
 fn replace_dataset(dataset: Dataset) -> Summary {
+    OPENING.with(|o| o.set(o.get() + 1));
     let summary = summarize(&dataset);
     DATASET.with(|d| *d.borrow_mut() = Some(dataset));
     REPORT.with(|r| *r.borrow_mut() = None);
@@ -254,8 +257,7 @@ async fn store_request(
             }
         }
         StoreRequest::Open { id } => {
-            let ticket = OPENING.with(|o| o.get() + 1);
-            OPENING.with(|o| o.set(ticket));
+            let ticket = OPENING.with(Cell::get);
             let (mut workspace, bytes) = store::load(&id).await?;
             let dataset = match bytes {
                 Some(bytes) => decode_dataset(&bytes).map_err(StoreError::Damaged)?,
