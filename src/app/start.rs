@@ -101,7 +101,10 @@ pub fn Start(
                     info.set(Some(Info::Imported(meta.name.clone())));
                     state.workspaces_changed.update(|n| *n += 1);
                 }
-                Response::Store(StoreResponse::Failed(e)) => state.notice.set(Some(e)),
+                Response::Store(StoreResponse::Failed(e)) => {
+                    info.set(None);
+                    state.notice.set(Some(e));
+                }
                 Response::Failed(f) => state.notice.set(Some(StoreError::Other(f.message))),
                 _ => {}
             });
@@ -214,6 +217,7 @@ fn Item(meta: WorkspaceMeta) -> impl IntoView {
     let renaming = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let draft = RwSignal::new(meta.name.clone());
+    let name_input = NodeRef::<leptos::html::Input>::new();
     let id = meta.id.clone();
     let is_open = {
         let id = id.clone();
@@ -260,7 +264,7 @@ fn Item(meta: WorkspaceMeta) -> impl IntoView {
         move |_| {
             let request = StoreRequest::Duplicate {
                 id: id.clone(),
-                name: format!("{name} ({})", w().copy_suffix),
+                name: format!("{name}{}", w().copy_suffix),
             };
             store_call(request, move |answer, _| {
                 or_notice(state, move |_| state.workspaces_changed.update(|n| *n += 1))(answer)
@@ -331,6 +335,8 @@ fn Item(meta: WorkspaceMeta) -> impl IntoView {
                     }>
                         <label class="visually-hidden" for=input_id.clone()>{move || w().name_label}</label>
                         <input id=input_id.clone() type="text" data-testid="workspace-name-input"
+                            node_ref=name_input
+                            on:keydown=move |ev| if ev.key() == "Escape" { renaming.set(false) }
                             prop:value=move || draft.get()
                             on:input=move |ev| draft.set(event_target_value(&ev)) />
                         <button class="btn btn-primary" type="submit" data-testid="workspace-rename-save">
@@ -357,6 +363,13 @@ fn Item(meta: WorkspaceMeta) -> impl IntoView {
             <div class="ws-actions" role="group" aria-label=move || format!("{}{}", w().actions_of, meta.name)>
                 <button class="btn" data-testid="workspace-rename" on:click=move |_| {
                     renaming.set(true);
+                    // The field appears with the next render; put the cursor in it.
+                    request_animation_frame(move || {
+                        if let Some(input) = name_input.get() {
+                            let _ = input.focus();
+                            input.select();
+                        }
+                    });
                 }>{move || w().rename}</button>
                 <button class="btn" data-testid="workspace-duplicate" on:click=duplicate>{move || w().duplicate}</button>
                 <button class="btn" data-testid="workspace-export" on:click=export>{move || w().export}</button>
