@@ -72,8 +72,10 @@ fn small_dataset() -> Dataset {
 }
 
 fn workspace(id: &str, name: &str, ds: &Dataset) -> Workspace {
-    let mut settings = Settings::default();
-    settings.window_months = 6;
+    let settings = Settings {
+        window_months: 6,
+        ..Settings::default()
+    };
     Workspace {
         meta: WorkspaceMeta {
             id: id.into(),
@@ -124,12 +126,17 @@ async fn a_workspace_is_written_read_back_listed_and_deleted() {
     let mut changed = first.clone();
     changed.settings.window_months = 24;
     store::save(&changed, None).await.unwrap();
+    assert_eq!(store::load_workspace("w1").await.unwrap(), changed);
     let (back, back_bytes) = store::load("w1").await.unwrap();
     assert_eq!(back.settings.window_months, 24);
     assert_eq!(back_bytes.as_deref(), Some(&bytes[..]));
 
     store::delete("w1").await.unwrap();
     assert_eq!(store::load("w1").await.unwrap_err(), StoreError::Missing);
+    assert_eq!(
+        store::load_workspace("w1").await.unwrap_err(),
+        StoreError::Missing
+    );
     assert_eq!(store::list().await.unwrap().0.len(), 1);
     assert_eq!(store::load("w2").await.unwrap().0, second);
     store::delete_all().await.unwrap();

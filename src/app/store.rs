@@ -406,6 +406,20 @@ pub async fn list() -> Result<(Vec<WorkspaceMeta>, Vec<StoreError>), StoreError>
     Ok((good, bad))
 }
 
+/// A workspace without its dataset: settings saves and renames need not read megabytes.
+pub async fn load_workspace(id: &str) -> Result<Workspace, StoreError> {
+    let db = database(false).await?.ok_or(StoreError::Missing)?;
+    let (_tx, workspaces, _) = transaction(&db, IdbTransactionMode::Readonly)?;
+    let request = workspaces
+        .get(&JsValue::from_str(id))
+        .map_err(|e| classify(&e))?;
+    let value = wait(&request).await?;
+    if value.is_undefined() {
+        return Err(StoreError::Missing);
+    }
+    read_workspace_record(&value)
+}
+
 /// A workspace and its dataset bytes (`None` for the demo).
 pub async fn load(id: &str) -> Result<(Workspace, Option<Vec<u8>>), StoreError> {
     let db = database(false).await?.ok_or(StoreError::Missing)?;

@@ -273,14 +273,14 @@ async fn store_request(
             }
         }
         StoreRequest::SaveSettings { id, settings } => {
-            let (mut workspace, _) = store::load(&id).await?;
+            let mut workspace = store::load_workspace(&id).await?;
             workspace.settings = *settings;
             workspace.meta.updated_ms = now;
             store::save(&workspace, None).await?;
             StoreResponse::Saved(Box::new(workspace.meta))
         }
         StoreRequest::Rename { id, name } => {
-            let (mut workspace, _) = store::load(&id).await?;
+            let mut workspace = store::load_workspace(&id).await?;
             workspace.meta.name = name;
             workspace.meta.updated_ms = now;
             store::save(&workspace, None).await?;
