@@ -6,6 +6,7 @@
 //! so that megabytes never go through JSON.
 
 use crate::engine::clv::ClvReport;
+use super::store::{StoreRequest, StoreResponse};
 use crate::engine::filter::FilterOptions;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::{Dataset, Day};
@@ -46,6 +47,8 @@ pub enum Request {
         split: Option<(Day, Day)>,
         as_of: Option<Day>,
     },
+    /// Workspaces in IndexedDB (list, open, save, export...), done where the dataset lives.
+    Store(StoreRequest),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,6 +74,7 @@ pub enum Response {
         report: Box<ClvReport>,
         elapsed_ms: f64,
     },
+    Store(StoreResponse),
     Failed(Failure),
 }
 
