@@ -30,8 +30,14 @@ pub fn Rfm() -> impl IntoView {
                 intro=Signal::derive(move || s().rfm_intro.to_owned()) />
             {with_overview(move |o| {
                 let report = &o.report;
-                // The default choice: the segment with the most revenue.
-                if chosen.get_untracked().is_none() {
+                // The default choice, and the fallback when new settings empty the chosen
+                // segment: the segment with the most revenue.
+                let still_there = chosen.with_untracked(|c| {
+                    c.as_ref().is_some_and(|c| {
+                        report.rfm.segments.iter().any(|x| &x.segment == c && x.customers > 0)
+                    })
+                });
+                if !still_there {
                     let top = report
                         .rfm
                         .segments
