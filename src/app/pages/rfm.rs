@@ -30,8 +30,14 @@ pub fn Rfm() -> impl IntoView {
                 intro=Signal::derive(move || s().rfm_intro.to_owned()) />
             {with_overview(move |o| {
                 let report = &o.report;
-                // The default choice: the segment with the most revenue.
-                if chosen.get_untracked().is_none() {
+                // The default choice, and the fallback when new settings empty the chosen
+                // segment: the segment with the most revenue.
+                let still_there = chosen.with_untracked(|c| {
+                    c.as_ref().is_some_and(|c| {
+                        report.rfm.segments.iter().any(|x| &x.segment == c && x.customers > 0)
+                    })
+                });
+                if !still_there {
                     let top = report
                         .rfm
                         .segments
@@ -69,10 +75,8 @@ pub fn Rfm() -> impl IntoView {
                             <span class="muted" id="rfm-bins-hint">{move || s().bins_hint}</span>
                         </label>
                     </div>
-                    <div class="scores-two">
-                        <SegmentTable overview=o.clone() chosen=chosen />
-                        <RfGrid overview=o.clone() />
-                    </div>
+                    <SegmentTable overview=o.clone() chosen=chosen />
+                    <RfGrid overview=o.clone() />
                 }
             })}
             <SegmentCustomers chosen=chosen />
@@ -158,6 +162,9 @@ fn SegmentTable(
     }
 }
 
+/// A cell of the R x F grid: its customers and their mean M score.
+type GridCell = (u32, Option<f64>);
+
 /// The R x F grid: R from best (top) to worst, F from worst (left) to best; shade by count.
 #[component]
 fn RfGrid(overview: std::sync::Arc<super::super::protocol::Overview>) -> impl IntoView {
@@ -166,7 +173,7 @@ fn RfGrid(overview: std::sync::Arc<super::super::protocol::Overview>) -> impl In
     let rfm = &overview.report.rfm;
     let bins = rfm.bins as usize;
     let max = rfm.grid.iter().flatten().copied().max().unwrap_or(0).max(1);
-    let rows: Vec<(usize, Vec<(u32, Option<f64>)>)> = (0..bins)
+    let rows: Vec<(usize, Vec<GridCell>)> = (0..bins)
         .rev()
         .map(|r| {
             let cells = (0..bins)
@@ -178,6 +185,7 @@ fn RfGrid(overview: std::sync::Arc<super::super::protocol::Overview>) -> impl In
     view! {
         <section class="panel scores-rfgrid" data-testid="rfm-grid" data-bins=bins.to_string()>
             <div class="panel-head"><h2>{move || s().grid_title}</h2></div>
+            <div class="rfgrid-body">
             <table class="heat">
                 <caption class="visually-hidden">{move || s().grid_title} ". " {move || s().grid_note}</caption>
                 <thead>
@@ -213,7 +221,14 @@ fn RfGrid(overview: std::sync::Arc<super::super::protocol::Overview>) -> impl In
                     }).collect_view()}
                 </tbody>
             </table>
-            <p class="muted note">{move || s().grid_note}</p>
+            <div class="rfgrid-aside">
+                <p>{move || s().grid_reading}</p>
+                <p class="muted note">{move || s().grid_note}</p>
+                <div class="shade-legend" aria-hidden="true">
+                    <span>"0"</span><span class="shade-ramp"></span><span>{format::count(max as usize)}</span>
+                </div>
+            </div>
+            </div>
         </section>
     }
 }
@@ -362,7 +377,7 @@ fn member_row(row: CustomerRow, lang: crate::engine::i18n::Lang) -> impl IntoVie
             <td class="num">{score(|r| r.r)}</td>
             <td class="num">{score(|r| r.f)}</td>
             <td class="num">{score(|r| r.m)}</td>
-            <td class="num">{row.recency_days.map_or("–".to_owned(), |d| format!("{} {}", format::count(d.max(0) as usize), s.days))}</td>
+            <td class="num">{row.recency_days.map_or("–".to_owned(), |d| if d == 1 { s.day_one.to_owned() } else { s.days.replace("{n}", &format::count(d.max(0) as usize)) })}</td>
             <td class="num">{format::count(row.orders as usize)}</td>
             <td class="num">{format::money(row.net_revenue)}</td>
         </tr>

@@ -147,7 +147,7 @@ fn histogram(title: &'static str, tenths: [u32; 10], s: &'static ScoresTexts) ->
     const BOTTOM: f64 = 40.0;
     const TOP: f64 = 18.0;
     let max = f64::from(tenths.iter().copied().max().unwrap_or(0).max(1));
-    let step = (W - LEFT - 8.0) / 10.0;
+    let step = (W - LEFT - 16.0) / 10.0;
     let plot_h = H - TOP - BOTTOM;
     let summary = tenths
         .iter()
@@ -159,7 +159,7 @@ fn histogram(title: &'static str, tenths: [u32; 10], s: &'static ScoresTexts) ->
         <figure class="histogram">
             <svg viewBox=format!("0 0 {W} {H}") role="img"
                 aria-label=format!("{title} · {}: {summary}", s.distribution_caption)>
-                <line class="axis" x1=LEFT y1=H - BOTTOM x2=W - 8.0 y2=H - BOTTOM />
+                <line class="axis" x1=LEFT y1=H - BOTTOM x2=W - 16.0 y2=H - BOTTOM />
                 {tenths.iter().enumerate().map(|(k, &n)| {
                     let h = plot_h * f64::from(n) / max;
                     let x = LEFT + step * k as f64 + 3.0;
@@ -230,7 +230,7 @@ fn layers(
                                             data-loyalty=l.to_string() data-value=v.to_string()
                                             data-count=n.to_string() data-layer=name>
                                             <span class="heat-count">{format::count(n as usize)}</span>
-                                            <span class="heat-sub">{format!("{name} {}", s.layer)}</span>
+                                            <span class="heat-sub">{s.layer.replace("{name}", name)}</span>
                                         </td>
                                     }
                                 }).collect_view()}
@@ -310,6 +310,8 @@ fn profit_table(
     if rows.is_empty() {
         return view! { <p class="muted" data-testid=id>{s.no_gems}</p> }.into_any();
     }
+    // The gems' point is their profit rank; the low earners' is their revenue rank.
+    let strong = id == "gems";
     view! {
         <div class="table-scroll scores-table">
             <table class="grid" data-testid=id>
@@ -335,7 +337,7 @@ fn profit_table(
                             <td><a href=Route::Customer(r.customer_id.clone()).href()>{r.customer_id.clone()}</a></td>
                             <td title=r.name.clone()>{r.name.clone()}</td>
                             <td class="num">{r.revenue_rank}</td>
-                            <td class="num rank-strong">{r.profit_rank}</td>
+                            <td class="num" class:rank-strong=strong>{r.profit_rank}</td>
                             <td class="num">{format::money_short(r.revenue, lang)}</td>
                             <td class="num">{format::money_short(r.profit, lang)}</td>
                             <td class="num">{format::percent(r.margin)}</td>
