@@ -30,13 +30,17 @@ pub struct RowQuery {
 pub enum SortKey {
     Key,
     Name,
+    Manager,
     Orders,
     NetRevenue,
     GrossProfit,
     LastOrder,
     Recency,
     Tier,
+    TierPrevious,
     Rfm,
+    /// English segment name.
+    Segment,
     Value,
     Loyalty,
     Stage,
@@ -109,17 +113,24 @@ fn compare(a: &CustomerRow, b: &CustomerRow, key: SortKey) -> Ordering {
     match key {
         SortKey::Key => a.customer_id.cmp(&b.customer_id),
         SortKey::Name => a.name.cmp(&b.name),
+        SortKey::Manager => a.manager.cmp(&b.manager),
         SortKey::Orders => a.orders.cmp(&b.orders),
         SortKey::NetRevenue => a.net_revenue.total_cmp(&b.net_revenue),
         SortKey::GrossProfit => num(a.gross_profit, b.gross_profit),
         SortKey::LastOrder => a.last_order.cmp(&b.last_order),
         SortKey::Recency => a.recency_days.cmp(&b.recency_days),
         SortKey::Tier => tier_rank(a.tier).cmp(&tier_rank(b.tier)),
+        SortKey::TierPrevious => tier_rank(a.tier_previous).cmp(&tier_rank(b.tier_previous)),
         SortKey::Rfm => a
             .rfm
             .as_ref()
             .map(|r| r.code)
             .cmp(&b.rfm.as_ref().map(|r| r.code)),
+        SortKey::Segment => a
+            .rfm
+            .as_ref()
+            .map(|r| &r.segment)
+            .cmp(&b.rfm.as_ref().map(|r| &r.segment)),
         SortKey::Value => num(
             a.value_score.as_ref().map(|v| v.score),
             b.value_score.as_ref().map(|v| v.score),
@@ -207,5 +218,57 @@ mod tests {
             (past_end.total, past_end.offset, past_end.rows.len()),
             (3, 3, 0)
         );
+    }
+
+    #[test]
+    fn sorts_by_manager_previous_tier_and_segment() {
+        let mut b = DatasetBuilder::default();
+        let day = |m, d| day_from_ymd(2025, m, d).unwrap();
+        for (key, manager) in [("C1", "王"), ("C2", "李"), ("C3", "张")] {
+            b.customer(Customer {
+                key: key.into(),
+                manager: manager.into(),
+                ..Customer::default()
+            });
+        }
+        // January: C1 alone (C). February: C2 300 of 350 (B), C3 50 (C), C1 known, no order (D).
+        b.order(0, day(1, 5), 100.0, None);
+        b.order(1, day(2, 6), 300.0, None);
+        b.order(2, day(2, 7), 50.0, None);
+        b.order(0, day(3, 1), 10.0, None);
+        let r = analyze(
+            &b.build(),
+            &Settings {
+                as_of: Some(day(4, 1)),
+                ..Settings::default()
+            },
+        );
+        let sorted = |key, descending| {
+            let q = RowQuery {
+                sort: Some(key),
+                descending,
+                limit: 10,
+                ..RowQuery::default()
+            };
+            rows(&r, &q)
+                .rows
+                .into_iter()
+                .map(|r| r.customer_id)
+                .collect::<Vec<_>>()
+        };
+        // By code point: 张 U+5F20 < 李 U+674E < 王 U+738B.
+        assert_eq!(sorted(SortKey::Manager, false), ["C3", "C2", "C1"]);
+        // February's tiers, best first: C2 B, C3 C, C1 D.
+        assert_eq!(sorted(SortKey::TierPrevious, true), ["C2", "C3", "C1"]);
+        let segments: Vec<String> = sorted(SortKey::Segment, false)
+            .iter()
+            .map(|k| {
+                let row = r.customers.iter().find(|c| &c.customer_id == k).unwrap();
+                row.rfm.as_ref().unwrap().segment.to_string()
+            })
+            .collect();
+        let mut by_hand = segments.clone();
+        by_hand.sort();
+        assert_eq!(segments, by_hand);
     }
 }
