@@ -8,6 +8,7 @@
 use crate::engine::filter::FilterOptions;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::Dataset;
+use crate::engine::profile::Profile;
 use crate::engine::query::{RowPage, RowQuery};
 use crate::engine::report::{Report, Settings};
 use crate::engine::summary::Summary;
@@ -38,6 +39,8 @@ pub enum Request {
     Analyze { settings: Box<Settings> },
     /// A page of the last report's customer rows.
     Rows(RowQuery),
+    /// The 360-degree profile of one customer of the last report.
+    Profile { key: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +61,7 @@ pub enum Response {
     },
     Analyzed(Box<Overview>),
     Rows(RowPage),
+    Profile(Box<Profile>),
     Failed(Failure),
 }
 

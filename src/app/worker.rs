@@ -7,7 +7,7 @@ use super::protocol::{
 use crate::engine::import::{self, ErrorKind, Files, ImportError};
 use crate::engine::model::Dataset;
 use crate::engine::report::Report;
-use crate::engine::{demo, filter, query, report, summary::summarize};
+use crate::engine::{demo, filter, profile, query, report, summary::summarize};
 use js_sys::{Array, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::Closure;
@@ -131,6 +131,22 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             match REPORT.with(|r| r.borrow().as_ref().map(|r| query::rows(r, &q))) {
                 Some(page) => reply(Response::Rows(page), None),
                 None => reply(Response::Failed(no_dataset()), None),
+            }
+        }
+        Request::Profile { key } => {
+            let found = DATASET.with(|d| {
+                REPORT.with(|r| match (d.borrow().as_ref(), r.borrow().as_ref()) {
+                    (Some(ds), Some(report)) => Ok(profile::profile(ds, report, &key)),
+                    _ => Err(no_dataset()),
+                })
+            });
+            match found {
+                Ok(Some(p)) => reply(Response::Profile(Box::new(p)), None),
+                Ok(None) => reply(
+                    Response::Failed(Failure::internal(format!("unknown customer: {key}"))),
+                    None,
+                ),
+                Err(f) => reply(Response::Failed(f), None),
             }
         }
         Request::Demo => {
