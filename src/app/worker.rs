@@ -18,6 +18,9 @@ thread_local! {
     static DATASET: RefCell<Option<Dataset>> = const { RefCell::new(None) };
     /// The last report, for the pages of customer rows.
     static REPORT: RefCell<Option<Report>> = const { RefCell::new(None) };
+    /// The last row query (offset and limit zeroed) and its rows in order, so that scrolling
+    /// through one query filters and sorts once, not once per page.
+    static PICKED: RefCell<Option<(query::RowQuery, Vec<u32>)>> = const { RefCell::new(None) };
 }
 
 /// Entry point of the worker binary.
@@ -90,6 +93,7 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                     let bytes = encode_dataset(&imported.dataset);
                     DATASET.with(|d| *d.borrow_mut() = Some(imported.dataset));
                     REPORT.with(|r| *r.borrow_mut() = None);
+                    PICKED.with(|p| *p.borrow_mut() = None);
                     let report = Box::new(imported.report);
                     let body = Response::Imported {
                         report,
@@ -119,6 +123,7 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                     kept.customers = rows;
                     kept.tier_history = history;
                     REPORT.with(|r| *r.borrow_mut() = Some(kept));
+                    PICKED.with(|p| *p.borrow_mut() = None);
                     overview
                 })
             });
@@ -128,7 +133,24 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             }
         }
         Request::Rows(q) => {
-            match REPORT.with(|r| r.borrow().as_ref().map(|r| query::rows(r, &q))) {
+            let key = query::RowQuery {
+                offset: 0,
+                limit: 0,
+                ..q.clone()
+            };
+            let page = REPORT.with(|r| {
+                let report = r.borrow();
+                let report = report.as_ref()?;
+                PICKED.with(|p| {
+                    let mut picked = p.borrow_mut();
+                    if picked.as_ref().is_none_or(|(k, _)| *k != key) {
+                        *picked = Some((key, query::select(report, &q)));
+                    }
+                    let (_, rows) = picked.as_ref().expect("just set");
+                    Some(query::page(report, rows, q.offset, q.limit))
+                })
+            });
+            match page {
                 Some(page) => reply(Response::Rows(page), None),
                 None => reply(Response::Failed(no_dataset()), None),
             }
@@ -154,6 +176,7 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             let summary = summarize(&dataset);
             DATASET.with(|d| *d.borrow_mut() = Some(dataset));
             REPORT.with(|r| *r.borrow_mut() = None);
+            PICKED.with(|p| *p.borrow_mut() = None);
             reply(Response::Loaded { summary }, None);
         }
     }

@@ -57,11 +57,16 @@ pub struct RowPage {
 /// Rows matching `q`, sorted, `q.offset..q.offset + q.limit`. Ties keep report order, so
 /// pages are stable while the user scrolls.
 pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
-    let needle = q.search.trim().to_lowercase();
+    page(report, &select(report, q), q.offset, q.limit)
+}
+
+/// The report rows matching `q` in `q`'s order (offset and limit are not looked at). A caller
+/// serving many pages of one query (the worker, while the user scrolls) keeps this and calls
+/// [`page`], instead of filtering and sorting 100,000 rows for every page.
+pub fn select(report: &Report, q: &RowQuery) -> Vec<u32> {
+    let needle = Needle::new(&q.search);
     let matches = |row: &CustomerRow| {
-        (needle.is_empty()
-            || row.customer_id.to_lowercase().contains(&needle)
-            || row.name.to_lowercase().contains(&needle))
+        (needle.is_empty() || needle.found_in(&row.customer_id) || needle.found_in(&row.name))
             && q.tier.is_none_or(|t| row.tier == Some(t))
             && q.stage.is_none_or(|s| row.lifecycle == s)
             && q.segment
@@ -87,9 +92,14 @@ pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
             if q.descending { order.reverse() } else { order }
         });
     }
+    picked
+}
+
+/// `offset..offset + limit` of rows picked by [`select`].
+pub fn page(report: &Report, picked: &[u32], offset: usize, limit: usize) -> RowPage {
     let total = picked.len();
-    let start = q.offset.min(total);
-    let end = start.saturating_add(q.limit).min(total);
+    let start = offset.min(total);
+    let end = start.saturating_add(limit).min(total);
     RowPage {
         total,
         offset: start,
@@ -97,6 +107,41 @@ pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
             .iter()
             .map(|&i| report.customers[i as usize].clone())
             .collect(),
+    }
+}
+
+/// A case-insensitive search text. ASCII needles (codes, Latin names) are compared byte-wise
+/// without lowering every key and name; others go through `to_lowercase`.
+enum Needle {
+    Ascii(Vec<u8>),
+    Other(String),
+}
+
+impl Needle {
+    fn new(search: &str) -> Needle {
+        let s = search.trim();
+        if s.is_ascii() {
+            Needle::Ascii(s.to_ascii_lowercase().into_bytes())
+        } else {
+            Needle::Other(s.to_lowercase())
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Needle::Ascii(b) => b.is_empty(),
+            Needle::Other(s) => s.is_empty(),
+        }
+    }
+
+    fn found_in(&self, text: &str) -> bool {
+        match self {
+            Needle::Ascii(n) => text
+                .as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n)),
+            Needle::Other(n) => text.contains(n.as_str()) || text.to_lowercase().contains(n),
+        }
     }
 }
 
