@@ -111,9 +111,11 @@ pub fn page(report: &Report, picked: &[u32], offset: usize, limit: usize) -> Row
 }
 
 /// A case-insensitive search text. ASCII needles (codes, Latin names) are compared byte-wise
-/// without lowering every key and name; others go through `to_lowercase`.
+/// and caseless ones (Chinese) as they are, without lowering every key and name; others go
+/// through `to_lowercase`.
 enum Needle {
     Ascii(Vec<u8>),
+    Caseless(String),
     Other(String),
 }
 
@@ -122,6 +124,9 @@ impl Needle {
         let s = search.trim();
         if s.is_ascii() {
             Needle::Ascii(s.to_ascii_lowercase().into_bytes())
+        } else if s.chars().all(|c| c.is_lowercase() == c.is_uppercase()) {
+            // Neither upper nor lower case (CJK, digits, punctuation): no case to ignore.
+            Needle::Caseless(s.to_owned())
         } else {
             Needle::Other(s.to_lowercase())
         }
@@ -130,7 +135,7 @@ impl Needle {
     fn is_empty(&self) -> bool {
         match self {
             Needle::Ascii(b) => b.is_empty(),
-            Needle::Other(s) => s.is_empty(),
+            Needle::Caseless(s) | Needle::Other(s) => s.is_empty(),
         }
     }
 
@@ -140,7 +145,8 @@ impl Needle {
                 .as_bytes()
                 .windows(n.len())
                 .any(|w| w.eq_ignore_ascii_case(n)),
-            Needle::Other(n) => text.contains(n.as_str()) || text.to_lowercase().contains(n),
+            Needle::Caseless(n) => text.contains(n.as_str()),
+            Needle::Other(n) => text.to_lowercase().contains(n),
         }
     }
 }
@@ -229,7 +235,17 @@ mod tests {
         assert_eq!(keys(rows(&r, &q("北京"))), ["C1", "C3"]);
         assert_eq!(keys(rows(&r, &q("beta"))), ["C2"]);
         assert_eq!(keys(rows(&r, &q("c3"))), ["C3"]);
+        assert_eq!(keys(rows(&r, &q("北京丙"))), ["C3"]);
+        assert_eq!(keys(rows(&r, &q("ghai BE"))), ["C2"]);
         assert_eq!(rows(&r, &q("nobody")).total, 0);
+    }
+
+    #[test]
+    fn needles_with_non_ascii_letters_still_ignore_case() {
+        assert!(Needle::new(" ÉCOLE ").found_in("Lycée l'école"));
+        assert!(!Needle::new("ÉCOLE").found_in("ecole"));
+        assert!(matches!(Needle::new("上海1"), Needle::Caseless(_)));
+        assert!(Needle::new("上海1").found_in("上海1号"));
     }
 
     #[test]
