@@ -5,11 +5,12 @@
 //! read back) and binary attachments - the user's files, or a dataset as postcard bytes -
 //! so that megabytes never go through JSON.
 
-use crate::engine::clv::ClvReport;
 use super::store::{StoreRequest, StoreResponse};
+use crate::engine::clv::ClvReport;
 use crate::engine::filter::FilterOptions;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::{Dataset, Day};
+use crate::engine::profile::Profile;
 use crate::engine::query::{RowPage, RowQuery};
 use crate::engine::report::{Report, Settings};
 use crate::engine::summary::Summary;
@@ -49,6 +50,8 @@ pub enum Request {
     },
     /// Workspaces in IndexedDB (list, open, save, export...), done where the dataset lives.
     Store(StoreRequest),
+    /// The 360-degree profile of one customer of the last report.
+    Profile { key: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,6 +78,7 @@ pub enum Response {
         elapsed_ms: f64,
     },
     Store(StoreResponse),
+    Profile(Box<Profile>),
     Failed(Failure),
 }
 

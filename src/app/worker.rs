@@ -11,7 +11,7 @@ use crate::engine::import::{self, ErrorKind, Files, ImportError};
 use crate::engine::model::Dataset;
 use crate::engine::report::Report;
 use crate::engine::summary::Summary;
-use crate::engine::{clv, demo, filter, query, report, scan, summary::summarize};
+use crate::engine::{clv, demo, filter, profile, query, report, scan, summary::summarize};
 use js_sys::{Array, Uint8Array};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::Closure;
@@ -26,6 +26,9 @@ thread_local! {
     static IMPORTED_FROM: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     /// Counts dataset replacements: an `Open` overtaken while it read must not replace the newer.
     static OPENING: Cell<u32> = const { Cell::new(0) };
+    /// The last row query (offset and limit zeroed) and its rows in order, so that scrolling
+    /// through one query filters and sorts once, not once per page.
+    static PICKED: RefCell<Option<(query::RowQuery, Vec<u32>)>> = const { RefCell::new(None) };
 }
 
 /// Entry point of the worker binary.
@@ -110,12 +113,9 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             match import::import_with_progress(&files, &options, &mut progress) {
                 Ok(imported) => {
                     let elapsed_ms = js_sys::Date::now() - started;
-                    let summary = summarize(&imported.dataset);
                     let bytes = encode_dataset(&imported.dataset);
-                    DATASET.with(|d| *d.borrow_mut() = Some(imported.dataset));
-                    REPORT.with(|r| *r.borrow_mut() = None);
+                    let summary = replace_dataset(imported.dataset);
                     IMPORTED_FROM.with(|s| *s.borrow_mut() = sources);
-                    OPENING.with(|o| o.set(o.get() + 1));
                     let report = Box::new(imported.report);
                     let body = Response::Imported {
                         report,
@@ -145,6 +145,7 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                     kept.customers = rows;
                     kept.tier_history = history;
                     REPORT.with(|r| *r.borrow_mut() = Some(kept));
+                    PICKED.with(|p| *p.borrow_mut() = None);
                     overview
                 })
             });
@@ -183,17 +184,47 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             }
         }
         Request::Rows(q) => {
-            match REPORT.with(|r| r.borrow().as_ref().map(|r| query::rows(r, &q))) {
+            let key = query::RowQuery {
+                offset: 0,
+                limit: 0,
+                ..q.clone()
+            };
+            let page = REPORT.with(|r| {
+                let report = r.borrow();
+                let report = report.as_ref()?;
+                PICKED.with(|p| {
+                    let mut picked = p.borrow_mut();
+                    if picked.as_ref().is_none_or(|(k, _)| *k != key) {
+                        *picked = Some((key, query::select(report, &q)));
+                    }
+                    let (_, rows) = picked.as_ref().expect("just set");
+                    Some(query::page(report, rows, q.offset, q.limit))
+                })
+            });
+            match page {
                 Some(page) => reply(Response::Rows(page), None),
                 None => reply(Response::Failed(no_dataset()), None),
             }
         }
         Request::Store(_) => unreachable!("served asynchronously in `serve`"),
+        Request::Profile { key } => {
+            let found = DATASET.with(|d| {
+                REPORT.with(|r| match (d.borrow().as_ref(), r.borrow().as_ref()) {
+                    (Some(ds), Some(report)) => Ok(profile::profile(ds, report, &key)),
+                    _ => Err(no_dataset()),
+                })
+            });
+            match found {
+                Ok(Some(p)) => reply(Response::Profile(Box::new(p)), None),
+                Ok(None) => reply(
+                    Response::Failed(Failure::internal(format!("unknown customer: {key}"))),
+                    None,
+                ),
+                Err(f) => reply(Response::Failed(f), None),
+            }
+        }
         Request::Demo => {
-            let dataset = demo::generate().dataset();
-            let summary = summarize(&dataset);
-            DATASET.with(|d| *d.borrow_mut() = Some(dataset));
-            REPORT.with(|r| *r.borrow_mut() = None);
+            let summary = replace_dataset(demo::generate().dataset());
             reply(Response::Loaded { summary }, None);
         }
     }
@@ -221,6 +252,7 @@ fn replace_dataset(dataset: Dataset) -> Summary {
     let summary = summarize(&dataset);
     DATASET.with(|d| *d.borrow_mut() = Some(dataset));
     REPORT.with(|r| *r.borrow_mut() = None);
+    PICKED.with(|p| *p.borrow_mut() = None);
     summary
 }
 

@@ -30,13 +30,17 @@ pub struct RowQuery {
 pub enum SortKey {
     Key,
     Name,
+    Manager,
     Orders,
     NetRevenue,
     GrossProfit,
     LastOrder,
     Recency,
     Tier,
+    TierPrevious,
     Rfm,
+    /// English segment name.
+    Segment,
     Value,
     Loyalty,
     Stage,
@@ -53,11 +57,16 @@ pub struct RowPage {
 /// Rows matching `q`, sorted, `q.offset..q.offset + q.limit`. Ties keep report order, so
 /// pages are stable while the user scrolls.
 pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
-    let needle = q.search.trim().to_lowercase();
+    page(report, &select(report, q), q.offset, q.limit)
+}
+
+/// The report rows matching `q` in `q`'s order (offset and limit are not looked at). A caller
+/// serving many pages of one query (the worker, while the user scrolls) keeps this and calls
+/// [`page`], instead of filtering and sorting 100,000 rows for every page.
+pub fn select(report: &Report, q: &RowQuery) -> Vec<u32> {
+    let needle = Needle::new(&q.search);
     let matches = |row: &CustomerRow| {
-        (needle.is_empty()
-            || row.customer_id.to_lowercase().contains(&needle)
-            || row.name.to_lowercase().contains(&needle))
+        (needle.is_empty() || needle.found_in(&row.customer_id) || needle.found_in(&row.name))
             && q.tier.is_none_or(|t| row.tier == Some(t))
             && q.stage.is_none_or(|s| row.lifecycle == s)
             && q.segment
@@ -83,9 +92,14 @@ pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
             if q.descending { order.reverse() } else { order }
         });
     }
+    picked
+}
+
+/// `offset..offset + limit` of rows picked by [`select`].
+pub fn page(report: &Report, picked: &[u32], offset: usize, limit: usize) -> RowPage {
     let total = picked.len();
-    let start = q.offset.min(total);
-    let end = start.saturating_add(q.limit).min(total);
+    let start = offset.min(total);
+    let end = start.saturating_add(limit).min(total);
     RowPage {
         total,
         offset: start,
@@ -93,6 +107,47 @@ pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
             .iter()
             .map(|&i| report.customers[i as usize].clone())
             .collect(),
+    }
+}
+
+/// A case-insensitive search text. ASCII needles (codes, Latin names) are compared byte-wise
+/// and caseless ones (Chinese) as they are, without lowering every key and name; others go
+/// through `to_lowercase`.
+enum Needle {
+    Ascii(Vec<u8>),
+    Caseless(String),
+    Other(String),
+}
+
+impl Needle {
+    fn new(search: &str) -> Needle {
+        let s = search.trim();
+        if s.is_ascii() {
+            Needle::Ascii(s.to_ascii_lowercase().into_bytes())
+        } else if s.chars().all(|c| c.is_lowercase() == c.is_uppercase()) {
+            // Neither upper nor lower case (CJK, digits, punctuation): no case to ignore.
+            Needle::Caseless(s.to_owned())
+        } else {
+            Needle::Other(s.to_lowercase())
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Needle::Ascii(b) => b.is_empty(),
+            Needle::Caseless(s) | Needle::Other(s) => s.is_empty(),
+        }
+    }
+
+    fn found_in(&self, text: &str) -> bool {
+        match self {
+            Needle::Ascii(n) => text
+                .as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n)),
+            Needle::Caseless(n) => text.contains(n.as_str()),
+            Needle::Other(n) => text.to_lowercase().contains(n),
+        }
     }
 }
 
@@ -109,17 +164,24 @@ fn compare(a: &CustomerRow, b: &CustomerRow, key: SortKey) -> Ordering {
     match key {
         SortKey::Key => a.customer_id.cmp(&b.customer_id),
         SortKey::Name => a.name.cmp(&b.name),
+        SortKey::Manager => a.manager.cmp(&b.manager),
         SortKey::Orders => a.orders.cmp(&b.orders),
         SortKey::NetRevenue => a.net_revenue.total_cmp(&b.net_revenue),
         SortKey::GrossProfit => num(a.gross_profit, b.gross_profit),
         SortKey::LastOrder => a.last_order.cmp(&b.last_order),
         SortKey::Recency => a.recency_days.cmp(&b.recency_days),
         SortKey::Tier => tier_rank(a.tier).cmp(&tier_rank(b.tier)),
+        SortKey::TierPrevious => tier_rank(a.tier_previous).cmp(&tier_rank(b.tier_previous)),
         SortKey::Rfm => a
             .rfm
             .as_ref()
             .map(|r| r.code)
             .cmp(&b.rfm.as_ref().map(|r| r.code)),
+        SortKey::Segment => a
+            .rfm
+            .as_ref()
+            .map(|r| &r.segment)
+            .cmp(&b.rfm.as_ref().map(|r| &r.segment)),
         SortKey::Value => num(
             a.value_score.as_ref().map(|v| v.score),
             b.value_score.as_ref().map(|v| v.score),
@@ -173,7 +235,17 @@ mod tests {
         assert_eq!(keys(rows(&r, &q("北京"))), ["C1", "C3"]);
         assert_eq!(keys(rows(&r, &q("beta"))), ["C2"]);
         assert_eq!(keys(rows(&r, &q("c3"))), ["C3"]);
+        assert_eq!(keys(rows(&r, &q("北京丙"))), ["C3"]);
+        assert_eq!(keys(rows(&r, &q("ghai BE"))), ["C2"]);
         assert_eq!(rows(&r, &q("nobody")).total, 0);
+    }
+
+    #[test]
+    fn needles_with_non_ascii_letters_still_ignore_case() {
+        assert!(Needle::new(" ÉCOLE ").found_in("Lycée l'école"));
+        assert!(!Needle::new("ÉCOLE").found_in("ecole"));
+        assert!(matches!(Needle::new("上海1"), Needle::Caseless(_)));
+        assert!(Needle::new("上海1").found_in("上海1号"));
     }
 
     #[test]
@@ -207,5 +279,57 @@ mod tests {
             (past_end.total, past_end.offset, past_end.rows.len()),
             (3, 3, 0)
         );
+    }
+
+    #[test]
+    fn sorts_by_manager_previous_tier_and_segment() {
+        let mut b = DatasetBuilder::default();
+        let day = |m, d| day_from_ymd(2025, m, d).unwrap();
+        for (key, manager) in [("C1", "王"), ("C2", "李"), ("C3", "张")] {
+            b.customer(Customer {
+                key: key.into(),
+                manager: manager.into(),
+                ..Customer::default()
+            });
+        }
+        // January: C1 alone (C). February: C2 300 of 350 (B), C3 50 (C), C1 known, no order (D).
+        b.order(0, day(1, 5), 100.0, None);
+        b.order(1, day(2, 6), 300.0, None);
+        b.order(2, day(2, 7), 50.0, None);
+        b.order(0, day(3, 1), 10.0, None);
+        let r = analyze(
+            &b.build(),
+            &Settings {
+                as_of: Some(day(4, 1)),
+                ..Settings::default()
+            },
+        );
+        let sorted = |key, descending| {
+            let q = RowQuery {
+                sort: Some(key),
+                descending,
+                limit: 10,
+                ..RowQuery::default()
+            };
+            rows(&r, &q)
+                .rows
+                .into_iter()
+                .map(|r| r.customer_id)
+                .collect::<Vec<_>>()
+        };
+        // By code point: 张 U+5F20 < 李 U+674E < 王 U+738B.
+        assert_eq!(sorted(SortKey::Manager, false), ["C3", "C2", "C1"]);
+        // February's tiers, best first: C2 B, C3 C, C1 D.
+        assert_eq!(sorted(SortKey::TierPrevious, true), ["C2", "C3", "C1"]);
+        let segments: Vec<String> = sorted(SortKey::Segment, false)
+            .iter()
+            .map(|k| {
+                let row = r.customers.iter().find(|c| &c.customer_id == k).unwrap();
+                row.rfm.as_ref().unwrap().segment.to_string()
+            })
+            .collect();
+        let mut by_hand = segments.clone();
+        by_hand.sort();
+        assert_eq!(segments, by_hand);
     }
 }
