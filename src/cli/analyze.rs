@@ -225,8 +225,8 @@ fn write_table(w: &mut dyn Write, report: &Report, lang: Lang) -> csv::Result<()
     for c in &report.customers {
         let rfm = c.rfm.as_ref();
         out.write_record([
-            c.customer_id.clone(),
-            c.name.clone(),
+            c.customer_id.to_string(),
+            c.name.to_string(),
             c.manager.to_string(),
             c.orders.to_string(),
             format!("{:.2}", c.net_revenue),

@@ -167,7 +167,7 @@ mod tests {
         let keys = |p: RowPage| {
             p.rows
                 .into_iter()
-                .map(|r| r.customer_id)
+                .map(|r| r.customer_id.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(keys(rows(&r, &q("北京"))), ["C1", "C3"]);
@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(page.offset, 1);
         // 300 (C2), 250 (C3), 100 (C1): the second is C3.
         assert_eq!(page.rows.len(), 1);
-        assert_eq!(page.rows[0].customer_id, "C3");
+        assert_eq!(&*page.rows[0].customer_id, "C3");
         assert_eq!(page.rows[0].net_revenue, 250.0);
         let past_end = rows(
             &r,

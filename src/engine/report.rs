@@ -23,7 +23,7 @@ use super::scan::{self, Context};
 use super::tiers::{self, Metric, Tier, TierDistribution, TierHistory, TierSettings};
 use super::value::{self, ValueScore, ValueSettings, ValueSummary};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// Everything the user can change; every field has a documented default, and a partial JSON
@@ -77,9 +77,9 @@ impl Default for Settings {
 pub struct CustomerRow {
     /// Index into `Dataset::customers`.
     pub index: CustomerId,
-    /// The customer key (code, or name when there is no code).
-    pub customer_id: String,
-    pub name: String,
+    /// The customer key (code, or name when there is no code), shared with the dataset.
+    pub customer_id: Arc<str>,
+    pub name: Arc<str>,
     /// Shared between the customers of one manager (a handful of names for 100,000 rows).
     pub manager: Arc<str>,
     pub orders: u32,
@@ -283,7 +283,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
     let mut value_tally = value::ValueTally::default();
     let mut layers = LayerGrid::default();
     let mut stages = [0u32; Stage::ALL.len()];
-    let mut managers: HashMap<&str, Arc<str>> = HashMap::new();
+    let mut managers: FxHashMap<&str, Arc<str>> = FxHashMap::default();
     let mut customers = Vec::with_capacity(n);
     for (row, ((rfm, value), loyalty)) in rfm_scores
         .into_iter()
@@ -324,6 +324,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         stages[stage as usize] += 1;
         customers.push(CustomerRow {
             index: ctx.rows[row],
+            // Shared with the dataset: a reference count, not a copy.
             customer_id: c.key.clone(),
             name: c.name.clone(),
             manager: managers
@@ -548,7 +549,7 @@ mod tests {
         // Actions: c1 urgent visit, then the upgrade (4000 at stake) before the newcomer (500).
         let list: Vec<(&str, ActionKind, Priority)> = r
             .actions()
-            .map(|(row, a)| (row.customer_id.as_str(), a.kind, a.priority))
+            .map(|(row, a)| (&*row.customer_id, a.kind, a.priority))
             .collect();
         assert_eq!(
             list,
