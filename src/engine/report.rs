@@ -22,8 +22,8 @@ use super::rfm::{self, Rfm, RfmSettings, RfmSummary};
 use super::scan::{self, Context};
 use super::tiers::{self, Metric, Tier, TierDistribution, TierHistory, TierSettings};
 use super::value::{self, ValueScore, ValueSettings, ValueSummary};
-use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Everything the user can change; every field has a documented default, and a partial JSON
