@@ -16,6 +16,7 @@ use super::loyalty::{self, Layer, LayerGrid, LoyaltyScore, LoyaltySettings};
 use super::migration::{self, MigrationMatrix};
 use super::model::{CustomerId, Dataset, Day};
 use super::period::{Period, PeriodKind};
+use super::predict::RowPrediction;
 use super::profit::{self, ProfitAnalysis, ProfitSettings};
 use super::rank::float_key;
 use super::rfm::{self, Rfm, RfmSettings, RfmSummary};
@@ -108,11 +109,11 @@ pub struct CustomerRow {
     pub layer: Option<Layer>,
     pub lifecycle: Stage,
     pub action: Option<Action>,
-    /// Extension point: churn risk 0-100, filled by the churn model (src/engine/churn.rs) after
-    /// `analyze`; `None` until it runs.
-    pub churn_risk: Option<f64>,
-    /// Extension point: customer lifetime value, filled by the CLV model (src/engine/clv/).
-    pub clv: Option<f64>,
+    /// Churn risk, P(alive), expected purchases, next order and CLV: filled by
+    /// `predict::predict` after `analyze` (`None` until then, and for customers without orders).
+    /// Boxed so that rows without it stay small.
+    #[serde(default)]
+    pub prediction: Option<Box<RowPrediction>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -349,8 +350,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
             layer,
             lifecycle: stage,
             action: actions::decide(&situation, &settings.lifecycle),
-            churn_risk: None,
-            clv: None,
+            prediction: None,
         });
     }
 
