@@ -33,8 +33,8 @@ fn dataset() -> Dataset {
     let mut windows = Vec::with_capacity(CUSTOMERS);
     for i in 0..CUSTOMERS {
         let id = b.customer(Customer {
-            key: format!("KH{i:06}"),
-            name: format!("客户{i}"),
+            key: format!("KH{i:06}").into(),
+            name: format!("客户{i}").into(),
             region: regions[i % regions.len()].to_owned(),
             manager: format!("经理{}", i % 40),
             ..Customer::default()

@@ -14,6 +14,7 @@ pub mod loyalty;
 pub mod migration;
 pub mod model;
 pub mod period;
+pub mod predict;
 pub mod profile;
 pub mod profit;
 pub mod query;

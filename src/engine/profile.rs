@@ -43,7 +43,10 @@ pub struct PeriodTier {
 /// The profile of the report's customer with key `key`; `None` when the report has no such
 /// customer (an unknown key, or one the filter left out).
 pub fn profile(ds: &Dataset, report: &Report, key: &str) -> Option<Profile> {
-    let at = report.customers.iter().position(|r| r.customer_id == key)?;
+    let at = report
+        .customers
+        .iter()
+        .position(|r| &*r.customer_id == key)?;
     let row = &report.customers[at];
     let c = row.index;
 
@@ -134,9 +137,9 @@ mod tests {
         };
         let report = analyze(&ds, &settings);
         let p = profile(&ds, &report, "X1").unwrap();
-        assert_eq!(p.customer.name, "恒达机械");
+        assert_eq!(&*p.customer.name, "恒达机械");
         assert_eq!(p.customer.credit_limit, Some(50_000.0));
-        assert_eq!(p.row.customer_id, "X1");
+        assert_eq!(&*p.row.customer_id, "X1");
         assert_eq!(p.row.orders, 4, "the April order is after the as-of date");
 
         let months: Vec<_> = p

@@ -12,6 +12,7 @@
 use super::rank::float_key;
 use super::scan::{Context, Scan};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -55,8 +56,8 @@ pub struct ProfitAnalysis {
 pub struct ProfitRow {
     /// Index into `Report::customers`.
     pub row: u32,
-    pub customer_id: String,
-    pub name: String,
+    pub customer_id: Arc<str>,
+    pub name: Arc<str>,
     pub revenue: f64,
     pub profit: f64,
     /// 1 = highest, among the customers with positive revenue (ties by customer key).
@@ -207,7 +208,7 @@ mod tests {
         assert_eq!(a.hidden_gems, [2]);
         // By revenue: big 1, big2 2, gem 3; by profit: gem 60 first, big2 40, big 20 third.
         let gem = &a.hidden_gem_details[0];
-        assert_eq!((gem.row, gem.customer_id.as_str()), (2, "gem"));
+        assert_eq!((gem.row, &*gem.customer_id), (2, "gem"));
         assert_eq!((gem.revenue_rank, gem.profit_rank), (3, 1));
         assert_eq!((gem.revenue, gem.profit), (100.0, 60.0));
         assert!((gem.margin - 0.6).abs() < 1e-12);
@@ -215,7 +216,7 @@ mod tests {
         assert!((gem.profit_share - 0.3).abs() < 1e-12);
         let big = &a.low_earner_details[0];
         assert_eq!(
-            (big.customer_id.as_str(), big.revenue_rank, big.profit_rank),
+            (&*big.customer_id, big.revenue_rank, big.profit_rank),
             ("big", 1, 3)
         );
         assert!((big.margin - 0.05).abs() < 1e-12);

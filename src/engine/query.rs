@@ -229,7 +229,7 @@ mod tests {
         let keys = |p: RowPage| {
             p.rows
                 .into_iter()
-                .map(|r| r.customer_id)
+                .map(|r| r.customer_id.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(keys(rows(&r, &q("北京"))), ["C1", "C3"]);
@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(page.offset, 1);
         // 300 (C2), 250 (C3), 100 (C1): the second is C3.
         assert_eq!(page.rows.len(), 1);
-        assert_eq!(page.rows[0].customer_id, "C3");
+        assert_eq!(&*page.rows[0].customer_id, "C3");
         assert_eq!(page.rows[0].net_revenue, 250.0);
         let past_end = rows(
             &r,
@@ -314,7 +314,7 @@ mod tests {
             rows(&r, &q)
                 .rows
                 .into_iter()
-                .map(|r| r.customer_id)
+                .map(|r| r.customer_id.to_string())
                 .collect::<Vec<_>>()
         };
         // By code point: 张 U+5F20 < 李 U+674E < 王 U+738B.
@@ -324,7 +324,7 @@ mod tests {
         let segments: Vec<String> = sorted(SortKey::Segment, false)
             .iter()
             .map(|k| {
-                let row = r.customers.iter().find(|c| &c.customer_id == k).unwrap();
+                let row = r.customers.iter().find(|c| *c.customer_id == **k).unwrap();
                 row.rfm.as_ref().unwrap().segment.to_string()
             })
             .collect();

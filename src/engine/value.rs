@@ -211,10 +211,20 @@ pub fn growth(recent: f64, earlier: f64) -> Option<f64> {
     (scale > 0.0).then(|| (recent - earlier) / scale)
 }
 
-/// Each row's percentile score of a criterion, NaN where the row has no value.
+/// Each row's percentile score of a criterion, NaN where the row has no value; empty when no
+/// row has one (a manual criterion without a customer table).
 fn percentile_column(rows: usize, raw: impl Fn(usize) -> Option<f64>) -> Vec<f64> {
-    let (present, values): (Vec<u32>, Vec<f64>) =
-        (0..rows).filter_map(|r| Some((r as u32, raw(r)?))).unzip();
+    // Sized up front: growing two vectors of 100,000 by doubling costs more than the ranking.
+    let (mut present, mut values) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    for r in 0..rows {
+        if let Some(x) = raw(r) {
+            present.push(r as u32);
+            values.push(x);
+        }
+    }
+    if present.is_empty() {
+        return Vec::new();
+    }
     let mut column = vec![f64::NAN; rows];
     for (r, p) in present.into_iter().zip(percentile_ranks(&values)) {
         column[r as usize] = p;
@@ -242,12 +252,26 @@ pub fn score<'a>(
             .then(|| growth(facts[r].recent_net, facts[r].earlier_net))
             .flatten()
     };
-    let manual = move |r: usize, field: fn(&Customer) -> Option<f64>| {
-        buyer(r).then(|| field(ctx.customer(r))).flatten()
+    // Whether any selected customer has each manual score: without a customer table none does,
+    // and the rows then skip reading 100,000 customer records three times over.
+    let mut has_manual = [false; 3];
+    for r in 0..facts.len() {
+        let c = ctx.customer(r);
+        has_manual[0] |= c.growth_potential.is_some();
+        has_manual[1] |= c.strategic_fit.is_some();
+        has_manual[2] |= c.influence.is_some();
+        if has_manual == [true; 3] {
+            break;
+        }
+    }
+    let manual = move |r: usize, k: usize, field: fn(&Customer) -> Option<f64>| {
+        (has_manual[k] && buyer(r))
+            .then(|| field(ctx.customer(r)))
+            .flatten()
     };
-    let manual_growth = move |r: usize| manual(r, |c| c.growth_potential);
-    let strategic = move |r: usize| manual(r, |c| c.strategic_fit);
-    let influence = move |r: usize| manual(r, |c| c.influence);
+    let manual_growth = move |r: usize| manual(r, 0, |c| c.growth_potential);
+    let strategic = move |r: usize| manual(r, 1, |c| c.strategic_fit);
+    let influence = move |r: usize| manual(r, 2, |c| c.influence);
     let n = facts.len();
     let (amount_s, margin_s, data_growth_s, manual_growth_s, strategic_s, influence_s) = (
         percentile_column(n, amount),

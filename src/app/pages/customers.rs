@@ -474,7 +474,7 @@ fn BodyRow(index: usize, row: Option<CustomerRow>) -> impl IntoView {
         }
         .into_any();
     };
-    let href = Route::Customer(r.customer_id.clone()).href();
+    let href = Route::Customer(r.customer_id.to_string()).href();
     let segment = r.rfm.as_ref().map(|x| x.segment.to_string());
     let segment_name = move || {
         let seg = segment.clone()?;
@@ -654,7 +654,7 @@ fn ProfileBody(p: Arc<ProfileData>) -> impl IntoView {
         }
     };
     let master: Vec<(Label, String)> = vec![
-        (|t| t.col_key, c.key.clone()),
+        (|t| t.col_key, c.key.to_string()),
         (|t| t.col_name, text(&c.name)),
         (|t| t.industry, text(&c.industry)),
         (|t| t.region, text(&c.region)),

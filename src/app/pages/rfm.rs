@@ -367,7 +367,7 @@ fn member_row(row: CustomerRow, lang: crate::engine::i18n::Lang) -> impl IntoVie
     let score = |pick: fn(&crate::engine::rfm::Rfm) -> u8| {
         rfm.as_ref().map_or("–".to_owned(), |r| pick(r).to_string())
     };
-    let href = Route::Customer(row.customer_id.clone()).href();
+    let href = Route::Customer(row.customer_id.to_string()).href();
     view! {
         <tr data-customer=row.customer_id.clone()
             data-code=rfm.as_ref().map(|r| r.code.to_string()).unwrap_or_default()

@@ -346,7 +346,7 @@ pub(super) fn use_rows(
 /// A customer's name linking to the profile, with the key below.
 #[component]
 pub(super) fn CustomerLink(row: CustomerRow) -> impl IntoView {
-    let href = Route::Customer(row.customer_id.clone()).href();
+    let href = Route::Customer(row.customer_id.to_string()).href();
     let name = if row.name.is_empty() {
         row.customer_id.clone()
     } else {

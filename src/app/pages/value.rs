@@ -334,7 +334,7 @@ fn profit_table(
                             data-revenue-rank=r.revenue_rank.to_string()
                             data-profit-rank=r.profit_rank.to_string()
                             data-margin=r.margin.to_string()>
-                            <td><a href=Route::Customer(r.customer_id.clone()).href()>{r.customer_id.clone()}</a></td>
+                            <td><a href=Route::Customer(r.customer_id.to_string()).href()>{r.customer_id.clone()}</a></td>
                             <td title=r.name.clone()>{r.name.clone()}</td>
                             <td class="num">{r.revenue_rank}</td>
                             <td class="num" class:rank-strong=strong>{r.profit_rank}</td>

@@ -553,7 +553,7 @@ impl Directory {
             self.customer_of.push(id);
         }
         if named {
-            self.names.entry(name).or_insert(id);
+            self.names.entry(name.to_string()).or_insert(id);
         }
         self.named.push(named);
         self.managed.push(managed);
@@ -601,7 +601,7 @@ impl Directory {
             let name = trim_cell(name);
             if !name.is_empty() {
                 self.named[id as usize] = true;
-                self.builder.customer_mut(id).name = String::from_utf8_lossy(name).into_owned();
+                self.builder.customer_mut(id).name = String::from_utf8_lossy(name).into();
             }
         }
     }
