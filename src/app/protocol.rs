@@ -10,6 +10,7 @@ use crate::engine::clv::ClvReport;
 use crate::engine::filter::FilterOptions;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::{Dataset, Day};
+use crate::engine::predict::Prediction;
 use crate::engine::profile::Profile;
 use crate::engine::query::{RowPage, RowQuery};
 use crate::engine::report::{Report, Settings};
@@ -100,6 +101,10 @@ pub struct Overview {
     pub options: FilterOptions,
     /// Worker time of `report::analyze`, for the user and the browser benchmark.
     pub elapsed_ms: f64,
+    /// The churn and CLV models' fit, whose figures are in the rows (`predict::predict`).
+    pub prediction: Prediction,
+    /// Worker time of the prediction.
+    pub predict_ms: f64,
 }
 
 /// An error the user can act on: where it is and what is wrong.

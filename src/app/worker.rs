@@ -9,6 +9,7 @@ use super::store::{
 };
 use crate::engine::import::{self, ErrorKind, Files, ImportError};
 use crate::engine::model::Dataset;
+use crate::engine::predict::{self, PredictSettings};
 use crate::engine::report::Report;
 use crate::engine::summary::Summary;
 use crate::engine::{clv, demo, filter, profile, query, report, scan, summary::summarize};
@@ -133,12 +134,17 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                 d.borrow().as_ref().map(|dataset| {
                     let mut report = report::analyze(dataset, &settings);
                     let elapsed_ms = js_sys::Date::now() - started;
+                    let prediction =
+                        predict::predict(dataset, &mut report, &PredictSettings::default());
+                    let predict_ms = js_sys::Date::now() - started - elapsed_ms;
                     let rows = std::mem::take(&mut report.customers);
                     let history = std::mem::take(&mut report.tier_history);
                     let overview = Overview {
                         customers: rows.len(),
                         options: filter::options(dataset),
                         elapsed_ms,
+                        prediction,
+                        predict_ms,
                         report,
                     };
                     let mut kept = overview.report.clone();

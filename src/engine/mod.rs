@@ -5,6 +5,7 @@ pub mod churn;
 pub mod clv;
 pub mod cohort;
 pub mod demo;
+pub mod export;
 pub mod filter;
 pub mod i18n;
 pub mod import;

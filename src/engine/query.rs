@@ -1,6 +1,7 @@
 //! Pages of a report's customer rows: search, narrow, sort and slice, so the app's table can
 //! show 100,000 customers while only the visible rows cross from the worker to the page.
 
+use super::churn::RiskBand;
 use super::lifecycle::Stage;
 use super::report::{CustomerRow, Report};
 use super::tiers::Tier;
@@ -19,6 +20,8 @@ pub struct RowQuery {
     pub segment: Option<String>,
     /// Only customers with a recommended action, most urgent first unless `sort` says otherwise.
     pub with_action: bool,
+    /// Churn-risk band (customers without a prediction never match).
+    pub band: Option<RiskBand>,
     pub sort: Option<SortKey>,
     pub descending: bool,
     pub offset: usize,
@@ -44,6 +47,9 @@ pub enum SortKey {
     Value,
     Loyalty,
     Stage,
+    ChurnRisk,
+    PAlive,
+    Clv,
 }
 
 /// One page of rows and how many rows match in all.
@@ -72,6 +78,8 @@ pub fn select(report: &Report, q: &RowQuery) -> Vec<u32> {
             && q.segment
                 .as_deref()
                 .is_none_or(|s| row.rfm.as_ref().is_some_and(|r| &*r.segment == s))
+            && q.band
+                .is_none_or(|b| row.prediction.as_ref().is_some_and(|p| p.churn_band == b))
     };
     let mut picked: Vec<u32> = if q.with_action {
         report
@@ -191,6 +199,18 @@ fn compare(a: &CustomerRow, b: &CustomerRow, key: SortKey) -> Ordering {
             b.loyalty_score.as_ref().map(|v| v.score),
         ),
         SortKey::Stage => (a.lifecycle as u8).cmp(&(b.lifecycle as u8)),
+        SortKey::ChurnRisk => num(
+            a.prediction.as_ref().map(|p| p.churn_risk),
+            b.prediction.as_ref().map(|p| p.churn_risk),
+        ),
+        SortKey::PAlive => num(
+            a.prediction.as_ref().and_then(|p| p.p_alive),
+            b.prediction.as_ref().and_then(|p| p.p_alive),
+        ),
+        SortKey::Clv => num(
+            a.prediction.as_ref().and_then(|p| p.clv),
+            b.prediction.as_ref().and_then(|p| p.clv),
+        ),
     }
 }
 
@@ -331,5 +351,47 @@ mod tests {
         let mut by_hand = segments.clone();
         by_hand.sort();
         assert_eq!(segments, by_hand);
+    }
+
+    #[test]
+    fn sorts_by_churn_risk_and_clv_and_filters_by_band() {
+        use crate::engine::churn::RiskBand;
+        use crate::engine::predict::RowPrediction;
+        let mut r = report();
+        let predicted = |risk: f64, clv: Option<f64>| {
+            Some(Box::new(RowPrediction {
+                churn_risk: risk,
+                churn_band: RiskBand::of(risk),
+                churn_reasons: Vec::new(),
+                p_alive: None,
+                expected_purchases: None,
+                next_order: None,
+                expected_avg_spend: None,
+                clv,
+                clv_profit: None,
+            }))
+        };
+        // C1 high risk, C2 low, C3 without a prediction.
+        r.customers[0].prediction = predicted(80.0, Some(10.0));
+        r.customers[1].prediction = predicted(10.0, Some(500.0));
+        let keys = |q: RowQuery| {
+            rows(&r, &RowQuery { limit: 10, ..q })
+                .rows
+                .into_iter()
+                .map(|r| r.customer_id.to_string())
+                .collect::<Vec<_>>()
+        };
+        let by = |sort| RowQuery {
+            sort: Some(sort),
+            descending: true,
+            ..RowQuery::default()
+        };
+        assert_eq!(keys(by(SortKey::ChurnRisk)), ["C1", "C2", "C3"]);
+        assert_eq!(keys(by(SortKey::Clv)), ["C2", "C1", "C3"]);
+        let high = RowQuery {
+            band: Some(RiskBand::High),
+            ..RowQuery::default()
+        };
+        assert_eq!(keys(high), ["C1"]);
     }
 }
