@@ -12,6 +12,7 @@ pub mod worker;
 
 mod bridge;
 mod charts;
+mod download;
 
 mod import;
 mod pages;

@@ -8,6 +8,7 @@
 use super::store::{StoreRequest, StoreResponse};
 use crate::engine::clv::ClvReport;
 use crate::engine::filter::FilterOptions;
+use crate::engine::i18n::Lang;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::{Dataset, Day};
 use crate::engine::predict::Prediction;
@@ -51,6 +52,8 @@ pub enum Request {
     },
     /// Workspaces in IndexedDB (list, open, save, export...), done where the dataset lives.
     Store(StoreRequest),
+    /// The last report's churn-risk list as an Excel CSV, attached to the answer.
+    ExportChurn { lang: Lang },
     /// The 360-degree profile of one customer of the last report.
     Profile { key: String },
 }
@@ -80,6 +83,10 @@ pub enum Response {
     },
     Store(StoreResponse),
     Profile(Box<Profile>),
+    /// A file to download; its bytes are attached.
+    Export {
+        file_name: String,
+    },
     Failed(Failure),
 }
 

@@ -8,7 +8,7 @@ use super::state::{AppState, use_app};
 use super::store::{Source, StoreError, StoreRequest, StoreResponse, WorkspaceMeta};
 use super::{bridge, format};
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 /// What the list shows: the workspaces, and how many records could not be read and why.
@@ -279,7 +279,7 @@ fn Item(meta: WorkspaceMeta) -> impl IntoView {
                 move |answer, files| match answer {
                     StoreResponse::Exported { file_name } => {
                         if let Some(bytes) = files.first() {
-                            download(&file_name, bytes);
+                            super::download::bytes(&file_name, bytes, "application/octet-stream");
                         }
                     }
                     StoreResponse::Failed(e) => state.notice.set(Some(e)),
@@ -390,25 +390,4 @@ fn Item(meta: WorkspaceMeta) -> impl IntoView {
             </Show>
         </li>
     }
-}
-
-/// Saves the exported bytes as a file through a blob URL: no network involved.
-fn download(name: &str, bytes: &JsValue) {
-    let parts = js_sys::Array::of1(bytes);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
-    let Ok(blob) = web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options)
-    else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(anchor) = document().create_element("a") {
-        let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
-        anchor.set_href(&url);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -12,7 +12,7 @@ use crate::engine::model::Dataset;
 use crate::engine::predict::{self, PredictSettings};
 use crate::engine::report::Report;
 use crate::engine::summary::Summary;
-use crate::engine::{clv, demo, filter, profile, query, report, scan, summary::summarize};
+use crate::engine::{clv, demo, export, filter, profile, query, report, scan, summary::summarize};
 use js_sys::{Array, Uint8Array};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::Closure;
@@ -213,6 +213,17 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             }
         }
         Request::Store(_) => unreachable!("served asynchronously in `serve`"),
+        Request::ExportChurn { lang } => {
+            match REPORT.with(|r| r.borrow().as_ref().map(|r| export::churn_csv(r, lang))) {
+                Some(text) => reply(
+                    Response::Export {
+                        file_name: "tierlens-churn-risk.csv".into(),
+                    },
+                    Some(text.into_bytes()),
+                ),
+                None => reply(Response::Failed(no_dataset()), None),
+            }
+        }
         Request::Profile { key } => {
             let found = DATASET.with(|d| {
                 REPORT.with(|r| match (d.borrow().as_ref(), r.borrow().as_ref()) {

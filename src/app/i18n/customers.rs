@@ -35,6 +35,8 @@ pub struct CustomersTexts {
     pub col_revenue: &'static str,
     pub col_last_order: &'static str,
     pub col_recency: &'static str,
+    pub col_churn: &'static str,
+    pub col_clv: &'static str,
     // The profile.
     pub back: &'static str,
     pub loading_profile: &'static str,
@@ -82,7 +84,6 @@ pub struct CustomersTexts {
     pub follow_up: &'static str,
     pub no_action: &'static str,
     pub prediction_title: &'static str,
-    pub prediction_pending: &'static str,
     pub per_month: &'static str,
     pub years: &'static str,
 }
@@ -126,6 +127,8 @@ pub static ZH: CustomersTexts = CustomersTexts {
     col_revenue: "净销售额",
     col_last_order: "最近下单",
     col_recency: "距今(天)",
+    col_churn: "流失风险",
+    col_clv: "CLV",
     back: "← 返回客户列表",
     loading_profile: "正在加载客户画像…",
     unknown_title: "找不到该客户",
@@ -181,7 +184,6 @@ pub static ZH: CustomersTexts = CustomersTexts {
     follow_up: "跟进",
     no_action: "目前无需特别跟进",
     prediction_title: "流失风险与客户终身价值",
-    prediction_pending: "流失原因与 CLV 预测将在此显示。",
     per_month: "单/月",
     years: "年",
 };
@@ -225,6 +227,8 @@ pub static EN: CustomersTexts = CustomersTexts {
     col_revenue: "Net revenue",
     col_last_order: "Last order",
     col_recency: "Recency",
+    col_churn: "Churn risk",
+    col_clv: "CLV",
     back: "← Back to customers",
     loading_profile: "Loading the customer profile…",
     unknown_title: "Customer not found",
@@ -284,7 +288,6 @@ pub static EN: CustomersTexts = CustomersTexts {
     follow_up: "Follow-up",
     no_action: "No particular follow-up needed now",
     prediction_title: "Churn risk and lifetime value",
-    prediction_pending: "Churn reasons and the CLV forecast will appear here.",
     per_month: "orders/month",
     years: "years",
 };

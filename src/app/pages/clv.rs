@@ -4,10 +4,15 @@
 use super::super::format;
 use super::super::i18n::clv::{ClvTexts, texts};
 use super::super::protocol::{Request, Response};
+use super::super::route::Route;
 use super::super::state::use_app;
-use super::PageHead;
-use crate::engine::clv::{Blocks, ClvReport, FrequencyBucket};
+use super::{PageHead, with_overview};
+use crate::engine::churn::{self, RiskBand};
+use crate::engine::clv::{BgNbdFit, Blocks, ClvReport, FrequencyBucket, GammaGammaFit};
 use crate::engine::model::{Day, day_from_date, format_day};
+use crate::engine::predict::Prediction;
+use crate::engine::query::{RowPage, RowQuery, SortKey};
+use crate::engine::tiers::Tier;
 use leptos::prelude::*;
 
 #[component]
@@ -18,6 +23,8 @@ pub fn Clv() -> impl IntoView {
     view! {
         <section class="page-clv" data-testid="page-clv">
             <PageHead title=Signal::derive(page_title) intro=Signal::derive(move || t().intro.to_owned()) />
+            {with_overview(|o| view! { <Predictions prediction=o.prediction.clone() ms=o.predict_ms /> })}
+            <RiskList />
             <ModelCheck />
         </section>
     }
@@ -168,44 +175,60 @@ fn CheckResult(report: ClvReport) -> impl IntoView {
         </div>
         <div class="clv-check-body">
             {validation.map(|v| view! { <CalibrationChart buckets=v.by_frequency /> })}
+            <FitTables bgnbd=bgnbd gamma_gamma=gg />
+        </div>
+    }
+}
+
+/// The fitted parameters of both models, and whether each fit is usable.
+#[component]
+fn FitTables(bgnbd: Option<BgNbdFit>, gamma_gamma: Option<GammaGammaFit>) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let t = move || texts(lang.get());
+    let gg = gamma_gamma;
+    view! {
             <div class="clv-params">
-                {bgnbd.map(|f| {
-                    let ok = f.status.converged && f.status.problem.is_none();
-                    let p = f.params;
-                    view! {
-                        <table class="params" data-testid="bgnbd-params">
-                            <caption>{move || t().bgnbd}</caption>
-                            <tbody>
-                                <Param name="r" value=p.r />
-                                <Param name="α" value=p.alpha />
-                                <Param name="a" value=p.a />
-                                <Param name="b" value=p.b />
-                                <tr><th scope="row">{move || t().log_likelihood}</th><td>{format!("{:.2}", f.log_likelihood)}</td></tr>
-                            </tbody>
-                        </table>
-                        <p class=if ok { "fit-status ok" } else { "fit-status bad" }>
-                            {move || if ok { t().converged.to_owned() } else {
-                                f.status.problem.as_ref().map_or(t().not_converged.to_owned(), |p| p.text(lang.get()))
-                            }}
-                        </p>
-                    }
-                })}
-                {gg.map(|f| {
-                    let p = f.params;
-                    view! {
-                        <table class="params" data-testid="gg-params">
-                            <caption>{move || t().gamma_gamma}</caption>
-                            <tbody>
-                                <Param name="p" value=p.p />
-                                <Param name="q" value=p.q />
-                                <Param name="γ" value=p.gamma />
-                                <tr><th scope="row">{move || t().spend_customers}</th><td>{format::count(f.customers)}</td></tr>
-                                <tr><th scope="row">{move || t().excluded}</th><td>{format::count(f.excluded)}</td></tr>
-                            </tbody>
-                        </table>
-                    }
-                })}
-            </div>
+            {bgnbd.map(|f| {
+                let ok = f.status.converged && f.status.problem.is_none();
+                let p = f.params;
+                view! {
+                    <div class="fit-model">
+                    <table class="params" data-testid="bgnbd-params">
+                        <caption>{move || t().bgnbd}</caption>
+                        <tbody>
+                            <Param name="r" value=p.r />
+                            <Param name="α" value=p.alpha />
+                            <Param name="a" value=p.a />
+                            <Param name="b" value=p.b />
+                            <tr><th scope="row">{move || t().log_likelihood}</th><td>{format!("{:.2}", f.log_likelihood)}</td></tr>
+                        </tbody>
+                    </table>
+                    <p class=if ok { "fit-status ok" } else { "fit-status bad" }>
+                        {move || if ok { t().converged.to_owned() } else {
+                            f.status.problem.as_ref().map_or(t().not_converged.to_owned(), |p| p.text(lang.get()))
+                        }}
+                    </p>
+                    </div>
+                }
+            })}
+            {gg.map(|f| {
+                let p = f.params;
+                view! {
+                    <div class="fit-model">
+                    <table class="params" data-testid="gg-params">
+                        <caption>{move || t().gamma_gamma}</caption>
+                        <tbody>
+                            <Param name="p" value=p.p />
+                            <Param name="q" value=p.q />
+                            <Param name="γ" value=p.gamma />
+                            <tr><th scope="row">{move || t().spend_customers}</th><td>{format::count(f.customers)}</td></tr>
+                            <tr><th scope="row">{move || t().excluded}</th><td>{format::count(f.excluded)}</td></tr>
+                        </tbody>
+                    </table>
+                    </div>
+                }
+            })}
         </div>
     }
 }
@@ -321,4 +344,179 @@ fn nice_step(raw: f64) -> f64 {
 fn trim_number(v: f64) -> String {
     let text = format!("{v:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// The fit the rows' churn risk, P(alive) and CLV come from.
+#[component]
+fn Predictions(prediction: Prediction, ms: f64) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let t = move || texts(lang.get());
+    let p = prediction;
+    let messages = p.clone();
+    let [low, medium, high] = p.bands;
+    view! {
+        <section class="panel" data-testid="predictions" data-basis=format!("{:?}", p.basis)>
+            <div class="panel-head">
+                <h2>{move || t().now_title} " · " {format_day(p.calibration_end)}</h2>
+                <span class="muted">{move || format!("{} {ms:.0} ms", t().predicted_in)}</span>
+            </div>
+            <p class="muted">{move || t().now_intro}</p>
+            <ul class="guardrails">
+                {move || messages.messages(lang.get()).into_iter().map(|m| view! {
+                    <li class="guardrail">{m}</li>
+                }).collect_view()}
+            </ul>
+            <div class="clv-figures">
+                <Figure label=Signal::derive(move || t().scored.to_owned()) value=format::count(p.scored) testid="scored" />
+                <Figure label=Signal::derive(move || t().repeat_buyers.to_owned()) value=format::count(p.repeat_buyers) testid="repeat-buyers" />
+                <Figure label=Signal::derive(move || t().band_high.to_owned()) value=format::count(high) testid="band-high" />
+                <Figure label=Signal::derive(move || t().band_medium.to_owned()) value=format::count(medium) testid="band-medium" />
+                <Figure label=Signal::derive(move || t().band_low.to_owned()) value=format::count(low) testid="band-low" />
+            </div>
+            <div class="clv-params clv-params-wide">
+                <FitTables bgnbd=p.bgnbd.clone() gamma_gamma=p.gamma_gamma.clone() />
+            </div>
+        </section>
+    }
+}
+
+/// The customers most at risk, with their reasons; exportable for the sales team.
+#[component]
+fn RiskList() -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let t = move || texts(lang.get());
+    let band = RwSignal::new(None::<RiskBand>);
+    let limit = RwSignal::new(20usize);
+    let page = RwSignal::new(None::<RowPage>);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        state.overview.track();
+        let query = RowQuery {
+            band: band.get(),
+            sort: Some(SortKey::ChurnRisk),
+            descending: true,
+            limit: limit.get(),
+            ..RowQuery::default()
+        };
+        let current = generation.get_value() + 1;
+        generation.set_value(current);
+        super::super::bridge::call(Request::Rows(query), &[], move |response, _| {
+            if let (true, Response::Rows(rows)) = (generation.get_value() == current, response) {
+                page.set(Some(rows));
+            }
+        });
+    });
+    let export = move |_| {
+        let request = Request::ExportChurn {
+            lang: lang.get_untracked(),
+        };
+        super::super::bridge::call(request, &[], |response, files| {
+            if let (Response::Export { file_name }, Some(bytes)) = (response, files.first()) {
+                super::super::download::bytes(&file_name, bytes, "text/csv;charset=utf-8");
+            }
+        });
+    };
+    let band_options = [
+        (None, "all"),
+        (Some(RiskBand::High), "high"),
+        (Some(RiskBand::Medium), "medium"),
+        (Some(RiskBand::Low), "low"),
+    ];
+    view! {
+        <section class="panel" data-testid="risk-list">
+            <div class="panel-head">
+                <h2>{move || t().risk_title}</h2>
+                <div class="risk-tools">
+                    <label class="filter">
+                        <span>{move || t().band}</span>
+                        <select data-testid="risk-band" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            band.set(band_options.iter().find(|(_, s)| *s == v).and_then(|(b, _)| *b));
+                            limit.set(20);
+                        }>
+                            {band_options.into_iter().map(|(b, slug)| view! {
+                                <option value=slug selected=move || band.get() == b>
+                                    {move || match b {
+                                        None => t().all_bands.to_owned(),
+                                        Some(b) => b.text(lang.get()).to_owned(),
+                                    }}
+                                </option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button class="btn" data-testid="export-churn" on:click=export>{move || t().export_csv}</button>
+                </div>
+            </div>
+            <p class="muted">{move || t().risk_intro}</p>
+            {move || page.get().map(|p| {
+                let (shown, total) = (p.rows.len(), p.total);
+                view! {
+                    <div class="risk-scroll">
+                        <table class="risk-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{move || t().col_customer}</th>
+                                    <th scope="col">{move || t().col_manager}</th>
+                                    <th scope="col">{move || t().col_tier}</th>
+                                    <th scope="col" class="num">{move || t().col_risk}</th>
+                                    <th scope="col">{move || t().col_reasons}</th>
+                                    <th scope="col" class="num">{move || t().col_p_alive}</th>
+                                    <th scope="col">{move || t().col_next}</th>
+                                    <th scope="col" class="num">{move || t().col_clv}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {p.rows.into_iter().filter_map(|row| {
+                                    let pr = row.prediction.clone()?;
+                                    let href = Route::Customer(row.customer_id.to_string()).href();
+                                    let reasons = pr.churn_reasons.clone();
+                                    let band = pr.churn_band;
+                                    Some(view! {
+                                        <tr data-customer=row.customer_id.to_string() data-risk=pr.churn_risk.to_string()>
+                                            <td>
+                                                <a href=href>{row.customer_id.to_string()}</a>
+                                                <div class="muted small">{row.name.to_string()}</div>
+                                            </td>
+                                            <td>{row.manager.to_string()}</td>
+                                            <td>{tier_badge(row.tier)}</td>
+                                            <td class="num">
+                                                <span class=format!("risk risk-{}", band.as_str())>
+                                                    {format!("{:.0}", pr.churn_risk)}
+                                                </span>
+                                                <div class="muted small">{move || band.text(lang.get())}</div>
+                                            </td>
+                                            <td class="reasons">{move || churn::reasons_text(&reasons, lang.get())}</td>
+                                            <td class="num">{pr.p_alive.map_or("–".to_owned(), format::percent)}</td>
+                                            <td>{pr.next_order.map_or("–".to_owned(), format_day)}</td>
+                                            <td class="num">{pr.clv.map_or("–".to_owned(), format::money)}</td>
+                                        </tr>
+                                    })
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <div class="risk-foot">
+                        <span class="muted">
+                            {move || t().shown_of.replace("{shown}", &format::count(shown)).replace("{total}", &format::count(total))}
+                        </span>
+                        <Show when=move || { shown < total }>
+                            <button class="btn" data-testid="risk-more" on:click=move |_| limit.update(|l| *l += 20)>
+                                {move || t().show_more}
+                            </button>
+                        </Show>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
+
+fn tier_badge(tier: Option<Tier>) -> impl IntoView {
+    tier.map(|t| {
+        view! {
+            <span class=format!("tier-pill tier-{}", t.as_str().to_lowercase())>{t.as_str()}</span>
+        }
+    })
 }

@@ -94,7 +94,7 @@ struct Column {
     desc_first: bool,
 }
 
-const COLUMNS: [Column; 14] = {
+const COLUMNS: [Column; 16] = {
     const fn col(key: SortKey, label: Label, numeric: bool, desc_first: bool) -> Column {
         Column {
             key,
@@ -118,6 +118,8 @@ const COLUMNS: [Column; 14] = {
         col(SortKey::NetRevenue, |t| t.col_revenue, true, true),
         col(SortKey::LastOrder, |t| t.col_last_order, true, true),
         col(SortKey::Recency, |t| t.col_recency, true, false),
+        col(SortKey::ChurnRisk, |t| t.col_churn, true, true),
+        col(SortKey::Clv, |t| t.col_clv, true, true),
     ]
 };
 
@@ -505,6 +507,8 @@ fn BodyRow(index: usize, row: Option<CustomerRow>) -> impl IntoView {
             data-value-score=r.value_score.as_ref().map(|v| v.score.to_string())
             data-loyalty-score=r.loyalty_score.as_ref().map(|v| v.score.to_string())
             data-rfm=r.rfm.as_ref().map(|x| x.code.to_string())
+            data-churn-risk=r.prediction.as_ref().map(|p| p.churn_risk.to_string())
+            data-clv=r.prediction.as_ref().and_then(|p| p.clv).map(|v| v.to_string())
         >
             <div role="cell" class="cust-td cust-key">
                 <a href=href aria-label=key_label>{key}</a>
@@ -527,6 +531,14 @@ fn BodyRow(index: usize, row: Option<CustomerRow>) -> impl IntoView {
             <div role="cell" class="cust-td num">{r.last_order.map_or("–".to_owned(), format_day)}</div>
             <div role="cell" class="cust-td num">
                 {r.recency_days.map_or("–".to_owned(), |d| format::count(d.max(0) as usize))}
+            </div>
+            <div role="cell" class="cust-td num">
+                {r.prediction.as_ref().map(|p| view! {
+                    <span class=format!("risk risk-{}", p.churn_band.as_str())>{format!("{:.0}", p.churn_risk)}</span>
+                })}
+            </div>
+            <div role="cell" class="cust-td num">
+                {r.prediction.as_ref().and_then(|p| p.clv).map_or("–".to_owned(), format::money)}
             </div>
         </div>
     }
@@ -776,12 +788,7 @@ fn ProfileBody(p: Arc<ProfileData>) -> impl IntoView {
                 </div>
             </section>
 
-            // Churn risk, its reasons and CLV come from the prediction models (another branch):
-            // this slot is where they go.
-            <section class="panel profile-prediction" data-testid="profile-prediction">
-                <h2>{move || t().prediction_title}</h2>
-                <p class="muted">{move || t().prediction_pending}</p>
-            </section>
+            <PredictionCard row=r.clone() />
         </div>
     }
 }
@@ -1145,6 +1152,67 @@ fn TierStrip(tiers: Vec<PeriodTier>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
+        </section>
+    }
+}
+
+type ClvLabel = fn(&super::super::i18n::clv::ClvTexts) -> &'static str;
+
+/// Churn risk with its reasons, P(alive), the next order and CLV (`predict::predict`).
+#[component]
+fn PredictionCard(row: CustomerRow) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let t = move || ctexts(lang.get());
+    let c = move || super::super::i18n::clv::texts(lang.get());
+    let body = match row.prediction {
+        None => view! { <p class="muted">{move || c().no_prediction}</p> }.into_any(),
+        Some(p) => {
+            let reasons = p.churn_reasons.clone();
+            let band = p.churn_band;
+            let money = |v: Option<f64>| v.map_or("–".to_owned(), format::money);
+            let facts: Vec<(ClvLabel, String)> = vec![
+                (
+                    |c| c.col_p_alive,
+                    p.p_alive.map_or("–".to_owned(), format::percent),
+                ),
+                (
+                    |c| c.expected_purchases,
+                    p.expected_purchases
+                        .map_or("–".to_owned(), |x| format!("{x:.1}")),
+                ),
+                (
+                    |c| c.col_next,
+                    p.next_order.map_or("–".to_owned(), format_day),
+                ),
+                (|c| c.avg_spend, money(p.expected_avg_spend)),
+                (|c| c.col_clv, money(p.clv)),
+                (|c| c.clv_profit, money(p.clv_profit)),
+            ];
+            view! {
+                <div class="profile-risk">
+                    <span class=format!("risk risk-{} risk-big", band.as_str()) data-testid="profile-churn-risk"
+                        data-value=p.churn_risk.to_string()>
+                        {format!("{:.0}", p.churn_risk)}
+                    </span>
+                    <div>
+                        <strong>{move || format!("{} · {}", c().col_risk, band.text(lang.get()))}</strong>
+                        <p class="profile-reasons">{move || crate::engine::churn::reasons_text(&reasons, lang.get())}</p>
+                    </div>
+                </div>
+                <dl class="profile-prediction-facts">
+                    {facts.into_iter().map(|(label, value)| view! {
+                        <div><dt>{move || label(c())}</dt><dd>{value}</dd></div>
+                    }).collect_view()}
+                </dl>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="panel profile-prediction" data-testid="profile-prediction">
+            <h2>{move || t().prediction_title}</h2>
+            {body}
         </section>
     }
 }
