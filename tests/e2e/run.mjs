@@ -111,7 +111,7 @@ try {
     `${shown.active_last_30_days} vs ${expected.active_last_30_days}`);
   // The current period's tiers, analysed in the worker, equal the CLI's analysis.
   const analysis = JSON.parse(execFileSync('target/release/tierlens', ['analyze', '--demo'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 }));
   const current = analysis.tier_distribution[analysis.tier_distribution.length - 1];
   await page.waitForSelector('[data-testid=tiers]');
   const tiers = await page.$$eval('[data-tier]', (cards) =>
@@ -126,7 +126,7 @@ try {
     const file = join(work, 'settings.json');
     writeFileSync(file, JSON.stringify(settings));
     const r = JSON.parse(execFileSync('target/release/tierlens', ['analyze', '--demo', '--settings', file],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 }));
     return r.tier_distribution[r.tier_distribution.length - 1].customers;
   };
   const shownTiers = () => page.$$eval('[data-tier]', (cards) =>
@@ -162,6 +162,50 @@ try {
   await page.click('a[data-page=dashboard]');
   check('restoring the defaults restores the tiers',
     JSON.stringify(await waitForTiers(current.customers)) === JSON.stringify(current.customers));
+
+  // Churn risk and CLV: the worker's prediction equals the CLI's (to 1e-6: the models use the
+  // platform's exp and log, which differ in the last bits between wasm and native).
+  const close = (a, b) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+  const predicted = analysis.customers.filter((c) => c.prediction)
+    .map((c, i) => ({ key: c.customer_id, risk: c.prediction.churn_risk, clv: c.prediction.clv, i }))
+    .sort((a, b) => b.risk - a.risk || a.i - b.i);
+  await page.click('a[data-page=clv]');
+  await page.waitForSelector('[data-testid=risk-list] tr[data-customer]');
+  const topShown = await page.$eval('[data-testid=risk-list] tr[data-customer]',
+    (tr) => ({ key: tr.dataset.customer, risk: Number(tr.dataset.risk) }));
+  check('the churn-risk list starts with the CLI\'s riskiest customer, same score',
+    topShown.key === predicted[0].key && close(topShown.risk, predicted[0].risk),
+    `${JSON.stringify(topShown)} vs ${JSON.stringify(predicted[0])}`);
+  const bandHigh = await page.textContent('[data-testid=band-high] .clv-figure-value');
+  check('high-risk count equals the CLI', Number(bandHigh.replace(/,/g, '')) === analysis.prediction.bands[2],
+    `${bandHigh} vs ${analysis.prediction.bands[2]}`);
+  await page.screenshot({ path: `${ARTIFACTS}/clv-zh.png`, fullPage: true });
+  const richest = [...predicted].sort((a, b) => b.clv - a.clv)[0];
+  await page.click('a[data-page=customers]');
+  await page.waitForSelector('[data-testid=customer-count][data-total]');
+  check('the customer table lists every customer',
+    Number(await page.getAttribute('[data-testid=customer-count]', 'data-total')) === analysis.customers.length);
+  await page.fill('[data-testid=customer-search]', richest.key);
+  await page.waitForFunction((k) => {
+    const rows = document.querySelectorAll('[data-testid=customer-row]');
+    return rows.length === 1 && rows[0].dataset.key === k;
+  }, richest.key, { timeout: 10000 }).catch(() => {});
+  const found = await page.$$eval('[data-testid=customer-row]', (rows) => rows.map((r) =>
+    ({ key: r.dataset.key, clv: Number(r.dataset.clv) })));
+  check('searching a code finds that customer with the CLI\'s CLV',
+    found.length === 1 && found[0].key === richest.key && close(found[0].clv, richest.clv),
+    `${JSON.stringify(found)} vs ${JSON.stringify(richest)}`);
+  await page.click(`[data-testid=customer-row] a`);
+  await page.waitForSelector('[data-testid=profile-churn-risk]');
+  const profileRisk = Number(await page.getAttribute('[data-testid=profile-churn-risk]', 'data-value'));
+  check('the 360-degree profile shows the CLI\'s churn risk', page.url().includes(`#/customers/${richest.key}`)
+    && close(profileRisk, analysis.customers.find((c) => c.customer_id === richest.key).prediction.churn_risk));
+  await page.screenshot({ path: `${ARTIFACTS}/profile-zh.png`, fullPage: true });
+  await page.goBack();
+  await page.waitForSelector('[data-testid=customer-count]');
+  check('back returns to the customer table', page.url().endsWith('#/customers'));
+  await page.click('a[data-page=dashboard]');
+  await page.waitForSelector('[data-kpi=orders]');
 
   const ordersText = await page.textContent('[data-kpi=orders] .kpi-value');
   check('orders are shown grouped', ordersText === expected.orders.toLocaleString('en-US'), ordersText);
