@@ -307,3 +307,43 @@ fn delete_all_clears_every_tierlens_key_and_nothing_else() {
     assert_eq!(raw.get_item("other-app").unwrap().as_deref(), Some("keep"));
     raw.remove_item("other-app").unwrap();
 }
+
+use tierlens::app::route::{Page, Route};
+
+#[wasm_bindgen_test]
+fn hash_routes_round_trip_including_chinese_customer_keys() {
+    assert_eq!(Route::parse(""), Route::Start);
+    assert_eq!(Route::parse("#/"), Route::Start);
+    assert_eq!(Route::parse("#/import"), Route::Import);
+    assert_eq!(Route::parse("#/rfm"), Route::Page(Page::Rfm));
+    assert_eq!(Route::parse("#/no-such-page"), Route::Start);
+    assert_eq!(Route::parse("#/customers"), Route::Page(Page::Customers));
+    for page in Page::ALL {
+        assert_eq!(Route::parse(&Route::Page(page).href()), Route::Page(page));
+    }
+    // Keys are user data: slashes, spaces and Chinese survive the URL.
+    let key = "客户/甲 01#x";
+    let href = Route::Customer(key.into()).href();
+    assert_eq!(href, "#/customers/%E5%AE%A2%E6%88%B7%2F%E7%94%B2%2001%23x");
+    assert_eq!(Route::parse(&href), Route::Customer(key.into()));
+    assert_eq!(Route::Customer(key.into()).page(), Some(Page::Customers));
+    assert_eq!(Route::Import.page(), None);
+}
+
+#[wasm_bindgen_test]
+fn every_text_table_has_both_languages_filled() {
+    use tierlens::app::i18n::{analysis, clv, customers, scores, settings};
+    // Spot checks that each table's languages differ (a copy-paste of one language fails).
+    assert_ne!(clv::texts(Lang::Zh).risk_title, clv::texts(Lang::En).risk_title);
+    assert_ne!(
+        settings::texts(Lang::Zh).rule_cumulative,
+        settings::texts(Lang::En).rule_cumulative
+    );
+    assert_ne!(
+        customers::texts(Lang::Zh).col_churn,
+        customers::texts(Lang::En).col_churn
+    );
+    let _ = (analysis::texts(Lang::Zh), scores::texts(Lang::En));
+    assert_eq!(i18n::texts(Lang::En).page_clv, "CLV & churn");
+    assert_eq!(i18n::texts(Lang::Zh).page_clv, "CLV 与流失");
+}
