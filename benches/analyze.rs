@@ -9,6 +9,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tierlens::engine::model::{Customer, Dataset, DatasetBuilder, day_from_ymd};
 use tierlens::engine::predict::{PredictSettings, predict};
+use tierlens::engine::query::{self, RowQuery, SortKey};
 use tierlens::engine::report::{Settings, analyze};
 use tierlens::engine::rng::SplitMix64;
 use tierlens::engine::{kpi, loyalty, profit, rfm, scan, tiers, value};
@@ -162,6 +163,29 @@ fn main() {
     stage!("kpis", kpi::kpis(&c, &s, &table));
     stage!("profit", profit::analyze(&c, &s, &settings.profit));
     let report = analyze(&ds, &settings);
+    // The customer table's pages (the worker answers each scroll or keystroke with one).
+    let page = |search: &str, sort: Option<SortKey>, offset: usize| RowQuery {
+        search: search.into(),
+        sort,
+        descending: true,
+        offset,
+        limit: 100,
+        ..RowQuery::default()
+    };
+    let searched = page("kh0012", Some(SortKey::NetRevenue), 0);
+    let by_revenue = page("", Some(SortKey::NetRevenue), 50_000);
+    let by_name = page("", Some(SortKey::Name), 0);
+    let search_all = page("客户9", None, 0);
+    stage!("rows: search + sort", query::rows(&report, &searched));
+    stage!("rows: sort by revenue", query::rows(&report, &by_revenue));
+    stage!("rows: sort by name", query::rows(&report, &by_name));
+    stage!("rows: search, no sort", query::rows(&report, &search_all));
+    // Scrolling: the worker keeps the selection and slices the next page from it.
+    let kept = query::select(&report, &by_revenue);
+    stage!(
+        "rows: page of a kept selection",
+        query::page(&report, &kept, 50_100, 100)
+    );
     println!(
         "report: {} periods, {} actions, {} cohorts",
         report.periods.len(),

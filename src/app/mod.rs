@@ -7,9 +7,11 @@ pub mod prefs;
 pub mod protocol;
 pub mod route;
 pub mod state;
+pub mod store;
 pub mod worker;
 
 mod bridge;
+mod charts;
 
 mod import;
 mod pages;
@@ -17,11 +19,12 @@ mod start;
 
 use crate::engine::{i18n::Lang, summary::Summary};
 use leptos::prelude::*;
-use protocol::{Request, Response};
 use route::{Page, Route};
 use state::{AppState, use_app};
 use std::sync::Arc;
 
+/// The name the demo had before workspaces; a demo workspace now carries its own (translated,
+/// renamable) name, which pages show as they show any other.
 const DEMO: &str = "demo";
 
 /// The open dataset's name and headline figures; `Arc` so views share it without copying.
@@ -29,27 +32,6 @@ const DEMO: &str = "demo";
 pub struct Loaded {
     pub name: String,
     pub summary: Arc<Summary>,
-}
-
-/// Has the worker generate the demo and shows it when ready.
-fn open_demo(state: AppState) {
-    state.opening.set(true);
-    bridge::call(Request::Demo, &[], move |response, _| match response {
-        Response::Loaded { summary } => {
-            state.open(Loaded {
-                name: DEMO.to_owned(),
-                summary: Arc::new(summary),
-            });
-            if state.route.get_untracked().page().is_none() {
-                route::navigate(&Route::Page(Page::Dashboard));
-            }
-        }
-        Response::Failed(f) => {
-            web_sys::console::error_1(&f.message.into());
-            state.opening.set(false);
-        }
-        _ => {}
-    });
 }
 
 #[component]
@@ -68,8 +50,9 @@ pub fn App() -> impl IntoView {
     let state = AppState::new(lang, route);
     provide_context(state);
 
-    if prefs::open_dataset().as_deref() == Some(DEMO) {
-        open_demo(state);
+    // A reload returns to the workspace that was open (the hash keeps the page).
+    if let Some(id) = prefs::open_workspace() {
+        state.open_workspace(id);
     }
     // A page that needs data, with none open and none coming: back to the start.
     Effect::new(move |_| {
@@ -78,20 +61,19 @@ pub fn App() -> impl IntoView {
             route::redirect(&Route::Start);
         }
     });
+    // Each "use demo data" is a new workspace; the demo is stored as settings only.
     let on_demo = move || {
-        prefs::save_open_dataset(Some(DEMO));
-        open_demo(state);
+        let name = i18n::workspace::texts(lang.get_untracked()).demo_name;
+        state.create_workspace(name.to_owned(), true, None);
     };
     let close = move || {
-        prefs::save_open_dataset(None);
-        state.close();
+        state.close_workspace();
         route::navigate(&Route::Start);
     };
+    // An import becomes a workspace named after its orders file.
     let on_imported = Callback::new(move |loaded: Loaded| {
-        // Imported data is not kept across reloads yet: only the demo is reopened.
-        prefs::save_open_dataset(None);
-        state.open(loaded);
-        route::navigate(&Route::Page(Page::Dashboard));
+        let name = store::name_from_file(&loaded.name);
+        state.create_workspace(name, false, Some(loaded));
     });
 
     let t = move || i18n::texts(lang.get());
@@ -126,6 +108,7 @@ pub fn App() -> impl IntoView {
                 <SideNav />
             </Show>
             <main class="page" id="main">
+                <StoreNotice />
                 {move || match route.get() {
                     Route::Start => view! {
                         <start::Start on_demo=on_demo on_files=move || route::navigate(&Route::Import) />
@@ -175,6 +158,26 @@ fn SideNav() -> impl IntoView {
                 }).collect_view()}
             </ul>
         </nav>
+    }
+}
+
+/// A storage problem (quota, private mode, unreadable data), shown until dismissed.
+#[component]
+fn StoreNotice() -> impl IntoView {
+    let state = use_app();
+    let w = move || i18n::workspace::texts(state.lang.get());
+    move || {
+        state.notice.get().map(|e| {
+            view! {
+                <div class="alert ws-notice" role="alert" data-testid="store-message">
+                    <span>{move || i18n::workspace::store_error(&e, state.lang.get())}</span>
+                    <button class="btn btn-ghost" data-testid="store-message-dismiss"
+                        on:click=move |_| state.notice.set(None)>
+                        {move || w().dismiss}
+                    </button>
+                </div>
+            }
+        })
     }
 }
 

@@ -5,9 +5,13 @@
 //! read back) and binary attachments - the user's files, or a dataset as postcard bytes -
 //! so that megabytes never go through JSON.
 
+use super::store::{StoreRequest, StoreResponse};
+use crate::engine::clv::ClvReport;
 use crate::engine::filter::FilterOptions;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
-use crate::engine::model::Dataset;
+use crate::engine::model::{Dataset, Day};
+use crate::engine::predict::Prediction;
+use crate::engine::profile::Profile;
 use crate::engine::query::{RowPage, RowQuery};
 use crate::engine::report::{Report, Settings};
 use crate::engine::summary::Summary;
@@ -38,6 +42,17 @@ pub enum Request {
     Analyze { settings: Box<Settings> },
     /// A page of the last report's customer rows.
     Rows(RowQuery),
+    /// Fit BG/NBD and Gamma-Gamma on a calibration period and compare with the holdout that
+    /// follows: `split` is (calibration end, holdout end), default `clv::default_split` before
+    /// `as_of` (default the day after the last order).
+    Validate {
+        split: Option<(Day, Day)>,
+        as_of: Option<Day>,
+    },
+    /// Workspaces in IndexedDB (list, open, save, export...), done where the dataset lives.
+    Store(StoreRequest),
+    /// The 360-degree profile of one customer of the last report.
+    Profile { key: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +73,13 @@ pub enum Response {
     },
     Analyzed(Box<Overview>),
     Rows(RowPage),
+    /// The validation run without its per-customer predictions.
+    Validated {
+        report: Box<ClvReport>,
+        elapsed_ms: f64,
+    },
+    Store(StoreResponse),
+    Profile(Box<Profile>),
     Failed(Failure),
 }
 
@@ -79,6 +101,10 @@ pub struct Overview {
     pub options: FilterOptions,
     /// Worker time of `report::analyze`, for the user and the browser benchmark.
     pub elapsed_ms: f64,
+    /// The churn and CLV models' fit, whose figures are in the rows (`predict::predict`).
+    pub prediction: Prediction,
+    /// Worker time of the prediction.
+    pub predict_ms: f64,
 }
 
 /// An error the user can act on: where it is and what is wrong.

@@ -1,6 +1,7 @@
 //! Pages of a report's customer rows: search, narrow, sort and slice, so the app's table can
 //! show 100,000 customers while only the visible rows cross from the worker to the page.
 
+use super::churn::RiskBand;
 use super::lifecycle::Stage;
 use super::report::{CustomerRow, Report};
 use super::tiers::Tier;
@@ -19,6 +20,8 @@ pub struct RowQuery {
     pub segment: Option<String>,
     /// Only customers with a recommended action, most urgent first unless `sort` says otherwise.
     pub with_action: bool,
+    /// Churn-risk band (customers without a prediction never match).
+    pub band: Option<RiskBand>,
     pub sort: Option<SortKey>,
     pub descending: bool,
     pub offset: usize,
@@ -30,16 +33,23 @@ pub struct RowQuery {
 pub enum SortKey {
     Key,
     Name,
+    Manager,
     Orders,
     NetRevenue,
     GrossProfit,
     LastOrder,
     Recency,
     Tier,
+    TierPrevious,
     Rfm,
+    /// English segment name.
+    Segment,
     Value,
     Loyalty,
     Stage,
+    ChurnRisk,
+    PAlive,
+    Clv,
 }
 
 /// One page of rows and how many rows match in all.
@@ -53,16 +63,23 @@ pub struct RowPage {
 /// Rows matching `q`, sorted, `q.offset..q.offset + q.limit`. Ties keep report order, so
 /// pages are stable while the user scrolls.
 pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
-    let needle = q.search.trim().to_lowercase();
+    page(report, &select(report, q), q.offset, q.limit)
+}
+
+/// The report rows matching `q` in `q`'s order (offset and limit are not looked at). A caller
+/// serving many pages of one query (the worker, while the user scrolls) keeps this and calls
+/// [`page`], instead of filtering and sorting 100,000 rows for every page.
+pub fn select(report: &Report, q: &RowQuery) -> Vec<u32> {
+    let needle = Needle::new(&q.search);
     let matches = |row: &CustomerRow| {
-        (needle.is_empty()
-            || row.customer_id.to_lowercase().contains(&needle)
-            || row.name.to_lowercase().contains(&needle))
+        (needle.is_empty() || needle.found_in(&row.customer_id) || needle.found_in(&row.name))
             && q.tier.is_none_or(|t| row.tier == Some(t))
             && q.stage.is_none_or(|s| row.lifecycle == s)
             && q.segment
                 .as_deref()
                 .is_none_or(|s| row.rfm.as_ref().is_some_and(|r| &*r.segment == s))
+            && q.band
+                .is_none_or(|b| row.prediction.as_ref().is_some_and(|p| p.churn_band == b))
     };
     let mut picked: Vec<u32> = if q.with_action {
         report
@@ -83,9 +100,14 @@ pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
             if q.descending { order.reverse() } else { order }
         });
     }
+    picked
+}
+
+/// `offset..offset + limit` of rows picked by [`select`].
+pub fn page(report: &Report, picked: &[u32], offset: usize, limit: usize) -> RowPage {
     let total = picked.len();
-    let start = q.offset.min(total);
-    let end = start.saturating_add(q.limit).min(total);
+    let start = offset.min(total);
+    let end = start.saturating_add(limit).min(total);
     RowPage {
         total,
         offset: start,
@@ -93,6 +115,47 @@ pub fn rows(report: &Report, q: &RowQuery) -> RowPage {
             .iter()
             .map(|&i| report.customers[i as usize].clone())
             .collect(),
+    }
+}
+
+/// A case-insensitive search text. ASCII needles (codes, Latin names) are compared byte-wise
+/// and caseless ones (Chinese) as they are, without lowering every key and name; others go
+/// through `to_lowercase`.
+enum Needle {
+    Ascii(Vec<u8>),
+    Caseless(String),
+    Other(String),
+}
+
+impl Needle {
+    fn new(search: &str) -> Needle {
+        let s = search.trim();
+        if s.is_ascii() {
+            Needle::Ascii(s.to_ascii_lowercase().into_bytes())
+        } else if s.chars().all(|c| c.is_lowercase() == c.is_uppercase()) {
+            // Neither upper nor lower case (CJK, digits, punctuation): no case to ignore.
+            Needle::Caseless(s.to_owned())
+        } else {
+            Needle::Other(s.to_lowercase())
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Needle::Ascii(b) => b.is_empty(),
+            Needle::Caseless(s) | Needle::Other(s) => s.is_empty(),
+        }
+    }
+
+    fn found_in(&self, text: &str) -> bool {
+        match self {
+            Needle::Ascii(n) => text
+                .as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n)),
+            Needle::Caseless(n) => text.contains(n.as_str()),
+            Needle::Other(n) => text.to_lowercase().contains(n),
+        }
     }
 }
 
@@ -109,17 +172,24 @@ fn compare(a: &CustomerRow, b: &CustomerRow, key: SortKey) -> Ordering {
     match key {
         SortKey::Key => a.customer_id.cmp(&b.customer_id),
         SortKey::Name => a.name.cmp(&b.name),
+        SortKey::Manager => a.manager.cmp(&b.manager),
         SortKey::Orders => a.orders.cmp(&b.orders),
         SortKey::NetRevenue => a.net_revenue.total_cmp(&b.net_revenue),
         SortKey::GrossProfit => num(a.gross_profit, b.gross_profit),
         SortKey::LastOrder => a.last_order.cmp(&b.last_order),
         SortKey::Recency => a.recency_days.cmp(&b.recency_days),
         SortKey::Tier => tier_rank(a.tier).cmp(&tier_rank(b.tier)),
+        SortKey::TierPrevious => tier_rank(a.tier_previous).cmp(&tier_rank(b.tier_previous)),
         SortKey::Rfm => a
             .rfm
             .as_ref()
             .map(|r| r.code)
             .cmp(&b.rfm.as_ref().map(|r| r.code)),
+        SortKey::Segment => a
+            .rfm
+            .as_ref()
+            .map(|r| &r.segment)
+            .cmp(&b.rfm.as_ref().map(|r| &r.segment)),
         SortKey::Value => num(
             a.value_score.as_ref().map(|v| v.score),
             b.value_score.as_ref().map(|v| v.score),
@@ -129,6 +199,18 @@ fn compare(a: &CustomerRow, b: &CustomerRow, key: SortKey) -> Ordering {
             b.loyalty_score.as_ref().map(|v| v.score),
         ),
         SortKey::Stage => (a.lifecycle as u8).cmp(&(b.lifecycle as u8)),
+        SortKey::ChurnRisk => num(
+            a.prediction.as_ref().map(|p| p.churn_risk),
+            b.prediction.as_ref().map(|p| p.churn_risk),
+        ),
+        SortKey::PAlive => num(
+            a.prediction.as_ref().and_then(|p| p.p_alive),
+            b.prediction.as_ref().and_then(|p| p.p_alive),
+        ),
+        SortKey::Clv => num(
+            a.prediction.as_ref().and_then(|p| p.clv),
+            b.prediction.as_ref().and_then(|p| p.clv),
+        ),
     }
 }
 
@@ -173,7 +255,17 @@ mod tests {
         assert_eq!(keys(rows(&r, &q("北京"))), ["C1", "C3"]);
         assert_eq!(keys(rows(&r, &q("beta"))), ["C2"]);
         assert_eq!(keys(rows(&r, &q("c3"))), ["C3"]);
+        assert_eq!(keys(rows(&r, &q("北京丙"))), ["C3"]);
+        assert_eq!(keys(rows(&r, &q("ghai BE"))), ["C2"]);
         assert_eq!(rows(&r, &q("nobody")).total, 0);
+    }
+
+    #[test]
+    fn needles_with_non_ascii_letters_still_ignore_case() {
+        assert!(Needle::new(" ÉCOLE ").found_in("Lycée l'école"));
+        assert!(!Needle::new("ÉCOLE").found_in("ecole"));
+        assert!(matches!(Needle::new("上海1"), Needle::Caseless(_)));
+        assert!(Needle::new("上海1").found_in("上海1号"));
     }
 
     #[test]
@@ -207,5 +299,99 @@ mod tests {
             (past_end.total, past_end.offset, past_end.rows.len()),
             (3, 3, 0)
         );
+    }
+
+    #[test]
+    fn sorts_by_manager_previous_tier_and_segment() {
+        let mut b = DatasetBuilder::default();
+        let day = |m, d| day_from_ymd(2025, m, d).unwrap();
+        for (key, manager) in [("C1", "王"), ("C2", "李"), ("C3", "张")] {
+            b.customer(Customer {
+                key: key.into(),
+                manager: manager.into(),
+                ..Customer::default()
+            });
+        }
+        // January: C1 alone (C). February: C2 300 of 350 (B), C3 50 (C), C1 known, no order (D).
+        b.order(0, day(1, 5), 100.0, None);
+        b.order(1, day(2, 6), 300.0, None);
+        b.order(2, day(2, 7), 50.0, None);
+        b.order(0, day(3, 1), 10.0, None);
+        let r = analyze(
+            &b.build(),
+            &Settings {
+                as_of: Some(day(4, 1)),
+                ..Settings::default()
+            },
+        );
+        let sorted = |key, descending| {
+            let q = RowQuery {
+                sort: Some(key),
+                descending,
+                limit: 10,
+                ..RowQuery::default()
+            };
+            rows(&r, &q)
+                .rows
+                .into_iter()
+                .map(|r| r.customer_id.to_string())
+                .collect::<Vec<_>>()
+        };
+        // By code point: 张 U+5F20 < 李 U+674E < 王 U+738B.
+        assert_eq!(sorted(SortKey::Manager, false), ["C3", "C2", "C1"]);
+        // February's tiers, best first: C2 B, C3 C, C1 D.
+        assert_eq!(sorted(SortKey::TierPrevious, true), ["C2", "C3", "C1"]);
+        let segments: Vec<String> = sorted(SortKey::Segment, false)
+            .iter()
+            .map(|k| {
+                let row = r.customers.iter().find(|c| *c.customer_id == **k).unwrap();
+                row.rfm.as_ref().unwrap().segment.to_string()
+            })
+            .collect();
+        let mut by_hand = segments.clone();
+        by_hand.sort();
+        assert_eq!(segments, by_hand);
+    }
+
+    #[test]
+    fn sorts_by_churn_risk_and_clv_and_filters_by_band() {
+        use crate::engine::churn::RiskBand;
+        use crate::engine::predict::RowPrediction;
+        let mut r = report();
+        let predicted = |risk: f64, clv: Option<f64>| {
+            Some(Box::new(RowPrediction {
+                churn_risk: risk,
+                churn_band: RiskBand::of(risk),
+                churn_reasons: Vec::new(),
+                p_alive: None,
+                expected_purchases: None,
+                next_order: None,
+                expected_avg_spend: None,
+                clv,
+                clv_profit: None,
+            }))
+        };
+        // C1 high risk, C2 low, C3 without a prediction.
+        r.customers[0].prediction = predicted(80.0, Some(10.0));
+        r.customers[1].prediction = predicted(10.0, Some(500.0));
+        let keys = |q: RowQuery| {
+            rows(&r, &RowQuery { limit: 10, ..q })
+                .rows
+                .into_iter()
+                .map(|r| r.customer_id.to_string())
+                .collect::<Vec<_>>()
+        };
+        let by = |sort| RowQuery {
+            sort: Some(sort),
+            descending: true,
+            ..RowQuery::default()
+        };
+        assert_eq!(keys(by(SortKey::ChurnRisk)), ["C1", "C2", "C3"]);
+        assert_eq!(keys(by(SortKey::Clv)), ["C2", "C1", "C3"]);
+        let high = RowQuery {
+            band: Some(RiskBand::High),
+            ..RowQuery::default()
+        };
+        assert_eq!(keys(high), ["C1"]);
     }
 }

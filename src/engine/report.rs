@@ -12,7 +12,7 @@ use super::filter::{self, Filter};
 use super::i18n::Lang;
 use super::kpi::{self, Kpis, ParetoPoint};
 use super::lifecycle::{self, LifecycleSettings, Stage};
-use super::loyalty::{self, Layer, LayerGrid, LoyaltyScore, LoyaltySettings};
+use super::loyalty::{self, Layer, LayerGrid, LoyaltyScore, LoyaltySettings, LoyaltySummary};
 use super::migration::{self, MigrationMatrix};
 use super::model::{CustomerId, Dataset, Day};
 use super::period::{Period, PeriodKind};
@@ -184,6 +184,7 @@ pub struct Report {
     pub pareto: Vec<ParetoPoint>,
     pub rfm: RfmSummary,
     pub value: ValueSummary,
+    pub loyalty: LoyaltySummary,
     pub layers: LayerGrid,
     pub lifecycle: Vec<StageCount>,
     pub cohorts: Vec<Cohort>,
@@ -282,6 +283,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         &settings.rfm,
     );
     let mut value_tally = value::ValueTally::default();
+    let mut loyalty_tally = loyalty::LoyaltyTally::default();
     let mut layers = LayerGrid::default();
     let mut stages = [0u32; Stage::ALL.len()];
     let mut managers: FxHashMap<&str, Arc<str>> = FxHashMap::default();
@@ -321,6 +323,9 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         });
         if let Some(v) = &value {
             value_tally.add(v);
+        }
+        if let Some(l) = &loyalty {
+            loyalty_tally.add(l);
         }
         stages[stage as usize] += 1;
         customers.push(CustomerRow {
@@ -390,6 +395,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         pareto: kpi::current_pareto(&ctx, &scan),
         rfm: rfm_summary,
         value: value_summary,
+        loyalty: loyalty_tally.finish(&settings.loyalty),
         layers,
         lifecycle,
         cohorts: cohort::cohorts(&ctx, &scan),

@@ -334,6 +334,37 @@ pub struct ValueSummary {
     pub left_out_for_all: Vec<ValueCriterion>,
     /// Customers per grade, Excellent first.
     pub grades: [u32; 4],
+    /// The weights the scores actually use: `weights` renormalised over the criteria that are
+    /// not left out for everyone (a customer missing some other criterion spreads its weight
+    /// further, as its breakdown shows).
+    pub weights_used: Vec<(ValueCriterion, f64)>,
+    /// Criteria some, but not all, scored customers lack, with how many lack each.
+    pub left_out_for_some: Vec<(ValueCriterion, u32)>,
+    /// Scored customers.
+    pub scored: u32,
+    /// Customers per tenth of the 0-100 scale: `tenths[k]` counts scores in `[10k, 10k + 10)`,
+    /// and 100 counts in the top tenth.
+    pub tenths: [u32; 10],
+}
+
+/// The tenth of 0-100 a score falls in, 100 in the top one.
+pub fn tenth(score: f64) -> usize {
+    ((score / 10.0).floor().max(0.0) as usize).min(9)
+}
+
+/// `weights` renormalised to sum to 1 over the criteria not in `left_out`; equal weights when
+/// those are all zero, as [`weighted`] does for a single customer.
+pub fn weights_used<C: Copy + PartialEq>(weights: &[(C, f64)], left_out: &[C]) -> Vec<(C, f64)> {
+    let kept: Vec<(C, f64)> = weights
+        .iter()
+        .filter(|(c, _)| !left_out.contains(c))
+        .map(|&(c, w)| (c, w.max(0.0)))
+        .collect();
+    let sum: f64 = kept.iter().map(|k| k.1).sum();
+    let n = kept.len() as f64;
+    kept.into_iter()
+        .map(|(c, w)| (c, if sum > 0.0 { w / sum } else { 1.0 / n }))
+        .collect()
 }
 
 /// Collects the summary while the rows are built, so nothing scans the rows again.
@@ -341,6 +372,7 @@ pub struct ValueSummary {
 pub struct ValueTally {
     scored: u32,
     grades: [u32; 4],
+    tenths: [u32; 10],
     /// How many scored customers lack each criterion.
     left_out: [u32; 5],
 }
@@ -349,6 +381,7 @@ impl ValueTally {
     pub fn add(&mut self, s: &ValueScore) {
         self.scored += 1;
         self.grades[s.grade as usize] += 1;
+        self.tenths[tenth(s.score)] += 1;
         for &c in &s.left_out {
             self.left_out[c as usize] += 1;
         }
@@ -366,14 +399,24 @@ impl ValueTally {
                 0.2
             }
         };
+        let weights: Vec<_> = ValueCriterion::ALL.iter().map(|&c| (c, share(c))).collect();
+        let left_out_for_all: Vec<_> = ValueCriterion::ALL
+            .iter()
+            .copied()
+            .filter(|&c| self.scored > 0 && self.left_out[c as usize] == self.scored)
+            .collect();
         ValueSummary {
-            weights: ValueCriterion::ALL.iter().map(|&c| (c, share(c))).collect(),
-            left_out_for_all: ValueCriterion::ALL
+            weights_used: weights_used(&weights, &left_out_for_all),
+            left_out_for_some: ValueCriterion::ALL
                 .iter()
-                .copied()
-                .filter(|&c| self.scored > 0 && self.left_out[c as usize] == self.scored)
+                .map(|&c| (c, self.left_out[c as usize]))
+                .filter(|&(_, n)| n > 0 && n < self.scored)
                 .collect(),
+            weights,
+            left_out_for_all,
             grades: self.grades,
+            scored: self.scored,
+            tenths: self.tenths,
         }
     }
 }
@@ -504,6 +547,21 @@ mod tests {
         assert_eq!(summary.grades, [0, 1, 1, 1]);
         assert!(summary.left_out_for_all.is_empty());
         assert_eq!(summary.weights[0], (ValueCriterion::Amount, 0.25));
+        // Nothing is missing for everyone, so the weights used are the configured ones; Z lacks
+        // four criteria, Y none, X none.
+        assert_eq!(summary.weights_used, summary.weights);
+        assert_eq!(
+            summary.left_out_for_some,
+            [
+                (ValueCriterion::Margin, 1),
+                (ValueCriterion::Growth, 1),
+                (ValueCriterion::StrategicFit, 1),
+                (ValueCriterion::Influence, 1)
+            ]
+        );
+        assert_eq!(summary.scored, 3);
+        // Z 0 -> tenth 0, Y 45 -> tenth 4, X 72.5 -> tenth 7.
+        assert_eq!(summary.tenths, [1, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
     }
 
     #[test]
@@ -533,5 +591,36 @@ mod tests {
                 ValueCriterion::Influence
             ]
         );
+        // Amount 25 and growth 20 remain: 25/45 and 20/45.
+        let used = &summary.weights_used;
+        assert_eq!(used.len(), 2);
+        assert_eq!(
+            (used[0].0, used[1].0),
+            (ValueCriterion::Amount, ValueCriterion::Growth)
+        );
+        assert!(close(used[0].1, 25.0 / 45.0) && close(used[1].1, 20.0 / 45.0));
+        assert!(summary.left_out_for_some.is_empty());
+        assert_eq!(summary.tenths, [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn tenths_and_weights_used_at_the_edges() {
+        assert_eq!(
+            [
+                tenth(0.0),
+                tenth(9.99),
+                tenth(10.0),
+                tenth(99.9),
+                tenth(100.0)
+            ],
+            [0, 0, 1, 9, 9]
+        );
+        let w = [("a", 0.25), ("b", 0.25), ("c", 0.5)];
+        assert_eq!(weights_used(&w, &["c"]), [("a", 0.5), ("b", 0.5)]);
+        assert_eq!(
+            weights_used(&[("a", 0.0), ("b", 0.0)], &[]),
+            [("a", 0.5), ("b", 0.5)]
+        );
+        assert!(weights_used(&w, &["a", "b", "c"]).is_empty());
     }
 }

@@ -78,6 +78,7 @@ try {
     headless: true,
     args: FLAGS,
     locale: 'zh-CN',
+    acceptDownloads: true,
     viewport: { width: 1280, height: 800 },
   });
   const page = context.pages()[0] || await context.newPage();
@@ -227,6 +228,65 @@ open(sys.argv[2], 'wb').write(text.encode('gbk'))
   // The worker is started with the page, so the import itself fetches nothing.
   check('no request after load (import included)', requests.length === loadRequests,
     JSON.stringify(requests.slice(loadRequests)));
+
+  // Workspaces: the import made a second one. Settings are its own, survive a reload, and
+  // switching never mixes the two; export and import of a workspace file; delete all.
+  const items = () => page.$$eval('[data-testid=workspace]', (li) => li.map((l) => ({
+    id: l.dataset.workspaceId, name: l.querySelector('[data-testid=workspace-open]')?.textContent,
+    orders: Number(l.dataset.orders), open: l.classList.contains('ws-open') })));
+  const toStart = async () => {
+    await page.click('.brand');
+    await page.waitForSelector('[data-testid=workspace-list]');
+    await page.waitForTimeout(300);
+  };
+  const openWorkspace = async (name) => {
+    await toStart();
+    await page.click(`[data-testid=workspace]:has([data-testid=workspace-open]:text-is("${name}")) [data-testid=workspace-open]`);
+    await page.waitForSelector('[data-testid=tiers]');
+    await page.waitForSelector('[data-testid=busy]', { state: 'detached' });
+    return { kpis: await kpis(page), period: await page.getAttribute('[data-testid=tiers]', 'data-period') };
+  };
+  await page.click('a[data-page=settings]');
+  await page.selectOption('[data-testid=period]', 'quarter');
+  await page.waitForTimeout(800); // settings are saved 400 ms after the last change
+  await page.reload({ waitUntil: 'networkidle' });
+  await page.waitForSelector('[data-testid=period]');
+  check('reload keeps the workspace, the page and its settings',
+    page.url().endsWith('#/settings') && await page.$eval('[data-testid=period]', (s) => s.value) === 'quarter');
+  await toStart();
+  const list = await items();
+  check('two workspaces listed, the import named after its file',
+    list.length === 2 && list.some((w) => w.name === 'sales-gbk'), JSON.stringify(list));
+  await page.screenshot({ path: `${ARTIFACTS}/workspaces-zh.png`, fullPage: true });
+  const demoName = list.find((w) => w.name !== 'sales-gbk').name;
+  const a1 = await openWorkspace(demoName);
+  const b1 = await openWorkspace('sales-gbk');
+  const a2 = await openWorkspace(demoName);
+  check('switching workspaces never mixes data or settings',
+    a1.kpis.orders === expected.orders && a1.period === current.period
+      && b1.kpis.orders === cli.orders && /Q/.test(b1.period)
+      && JSON.stringify(a1) === JSON.stringify(a2), JSON.stringify([a1, b1, a2]));
+  await toStart();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('[data-testid=workspace]:has([data-testid=workspace-open]:text-is("sales-gbk")) [data-testid=workspace-export]'),
+  ]);
+  const exported = join(work, download.suggestedFilename());
+  await download.saveAs(exported);
+  await page.setInputFiles('[data-testid=import-workspace-input]', exported);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=workspace]').length === 3);
+  const copies = (await items()).filter((w) => w.name === 'sales-gbk');
+  check('an exported workspace file imports as a new workspace with the same data',
+    download.suggestedFilename() === 'sales-gbk.tierlens' && copies.length === 2
+      && copies.every((w) => w.orders === cli.orders), JSON.stringify(copies));
+  await page.click('[data-testid=delete-all]');
+  await page.click('[data-testid=delete-all-confirm]');
+  await page.waitForSelector('[data-testid=workspace-empty]');
+  await page.waitForTimeout(300);
+  const dbs = await page.evaluate(() => indexedDB.databases().then((l) => l.map((d) => d.name)));
+  const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tierlens.')));
+  check('delete all data leaves no IndexedDB database and no tierlens.* localStorage key',
+    dbs.length === 0 && keys.length === 0, JSON.stringify([dbs, keys]));
 
   check('no console errors', errors.length === 0, JSON.stringify(errors));
 } finally {

@@ -37,7 +37,7 @@ pub fn Settings() -> impl IntoView {
                         let w = &s.value.weights;
                         w.amount + w.margin + w.growth + w.strategic_fit + w.influence
                     });
-                    let share = if total > 0.0 { settings.with(|s| get(s)) / total } else { 0.0 };
+                    let share = if total > 0.0 { settings.with(get) / total } else { 0.0 };
                     format!("{} {:.0}%", t().normalised, share * 100.0)
                 }}
             </span>
@@ -195,7 +195,7 @@ fn NumberField(
     let settings = state.settings;
     let error = RwSignal::new(None::<&'static str>);
     let shown = move || {
-        let v = settings.with(|s| get(s)) * scale;
+        let v = settings.with(get) * scale;
         // Shares like 0.95 * 100 must show as 95, not 94.99999999999999.
         let rounded = (v * 1e6).round() / 1e6;
         rounded.to_string()
