@@ -2,11 +2,13 @@
 //! three years (issue 4's target: native <= 0.2 s).
 //!
 //! Run: `cargo bench --bench analyze` (the bench profile is optimised; the dataset is built
-//! deterministically with `DatasetBuilder` and is not part of the timing).
+//! deterministically with `DatasetBuilder` and is not part of the timing). Also times
+//! `predict::predict`, the churn and CLV models run after `analyze`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tierlens::engine::model::{Customer, Dataset, DatasetBuilder, day_from_ymd};
+use tierlens::engine::predict::{PredictSettings, predict};
 use tierlens::engine::query::{self, RowQuery, SortKey};
 use tierlens::engine::report::{Settings, analyze};
 use tierlens::engine::rng::SplitMix64;
@@ -101,6 +103,16 @@ fn main() {
     let settings = Settings::default();
     let (wall, cpu) = time(7, || analyze(&ds, &settings));
     println!("analyze (all analyses, default settings): best of 7: wall {wall:.2?}, cpu {cpu:.2?}");
+    if std::env::var_os("PROFILE_STAGE").is_none() {
+        // Churn and CLV are a separate call after `analyze` (fit both models, score every row).
+        let mut report = analyze(&ds, &settings);
+        let (wall, cpu) = time(3, || predict(&ds, &mut report, &PredictSettings::default()));
+        let p = predict(&ds, &mut report, &PredictSettings::default());
+        println!(
+            "predict (BG/NBD + Gamma-Gamma + churn, {} customers, {:?}): best of 3: wall {wall:.2?}, cpu {cpu:.2?}",
+            p.scored, p.basis
+        );
+    }
 
     // Where the time goes, stage by stage (each timed on its own).
     let as_of = scan::default_as_of(&ds);

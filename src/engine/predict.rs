@@ -178,17 +178,13 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
     let p_alive = fit.p_alive_by_customer(seen.customers.len());
     let risks = churn::assess(seen, as_of, &p_alive);
 
-    // Report row of each customer id (rows are a subset, in id order).
-    let mut row_of = vec![u32::MAX; ds.customers.len()];
-    for (r, row) in report.customers.iter_mut().enumerate() {
-        row_of[row.index as usize] = r as u32;
-        row.prediction = None;
-    }
+    // Predictions by customer id first, then one pass over the rows in order: writing into
+    // 100,000 wide rows in the churn list's order (by score) would miss the cache every time.
+    let mut by_customer: Vec<Option<Box<RowPrediction>>> = vec![None; seen.customers.len()];
     let mut bands = [0usize; 3];
     for risk in risks {
         bands[risk.band as usize] += 1;
-        let row = &mut report.customers[row_of[risk.customer as usize] as usize];
-        row.prediction = Some(Box::new(RowPrediction {
+        by_customer[risk.customer as usize] = Some(Box::new(RowPrediction {
             churn_risk: risk.score,
             churn_band: risk.band,
             churn_reasons: risk.reasons,
@@ -201,9 +197,7 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
         }));
     }
     for p in &fit.predictions {
-        let row = &mut report.customers[row_of[p.customer as usize] as usize];
-        let slot = row
-            .prediction
+        let slot = by_customer[p.customer as usize]
             .as_mut()
             .expect("every calibration customer has a churn score");
         slot.p_alive = Some(p.p_alive);
@@ -212,6 +206,9 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
         slot.expected_avg_spend = p.expected_avg_spend;
         slot.clv = p.clv;
         slot.clv_profit = p.clv_profit;
+    }
+    for row in &mut report.customers {
+        row.prediction = by_customer[row.index as usize].take();
     }
     let basis = match fit.predictions.first() {
         None => Basis::RulesOnly,
