@@ -150,6 +150,7 @@ fn Analysis(overview: Arc<Overview>) -> impl IntoView {
             }
         }}
         <Alerts />
+        <ChurnAlerts />
     }
 }
 
@@ -480,6 +481,66 @@ fn Alerts() -> impl IntoView {
                     }.into_any(),
                     (Some(_), Some(_)) => view! { <p class="muted">{t.no_alerts}</p> }.into_any(),
                     _ => view! { <p class="muted">{t.loading}</p> }.into_any(),
+                }
+            }}
+        </section>
+    }
+}
+
+/// The customers at high churn risk, riskiest first, with the reasons (`predict::predict`).
+#[component]
+fn ChurnAlerts() -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let t = move || analysis::texts(lang.get());
+    let page = use_rows(|| RowQuery {
+        band: Some(crate::engine::churn::RiskBand::High),
+        sort: Some(crate::engine::query::SortKey::ChurnRisk),
+        descending: true,
+        limit: 5,
+        ..RowQuery::default()
+    });
+    view! {
+        <section class="panel" data-testid="churn-alerts">
+            <div class="panel-head">
+                <h2>{move || t().churn_alerts}</h2>
+                <a href=Route::Page(Page::Clv).href()>{move || t().all_risks}</a>
+            </div>
+            <p class="muted panel-note">{move || t().churn_alerts_note}</p>
+            {move || {
+                let l = lang.get();
+                match page.get() {
+                    Some(p) if !p.rows.is_empty() => view! {
+                        <ul class="alert-list">
+                            {p.rows.into_iter().filter_map(|row| {
+                                let pr = row.prediction.clone()?;
+                                let reasons = crate::engine::churn::reasons_text(&pr.churn_reasons, l);
+                                Some(view! {
+                                    <li class="alert-item" data-customer=row.customer_id.to_string()>
+                                        <div class="alert-who">
+                                            <CustomerLink row=row.clone() />
+                                        </div>
+                                        <div class="alert-what">
+                                            <p class="alert-kind">
+                                                <span class=format!("risk risk-{}", pr.churn_band.as_str())>
+                                                    {format!("{:.0}", pr.churn_risk)}
+                                                </span>
+                                                " "
+                                                <strong>{pr.churn_band.text(l)}</strong>
+                                            </p>
+                                            <p class="alert-reason muted">{reasons}</p>
+                                        </div>
+                                        <div class="alert-stake num">
+                                            <span class="muted">{super::super::i18n::clv::texts(l).col_clv}</span>
+                                            <span>{pr.clv.map_or("–".to_owned(), format::money)}</span>
+                                        </div>
+                                    </li>
+                                })
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Some(_) => view! { <p class="muted">{t().no_churn_alerts}</p> }.into_any(),
+                    None => view! { <p class="muted">{analysis::texts(l).loading}</p> }.into_any(),
                 }
             }}
         </section>
