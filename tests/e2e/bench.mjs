@@ -88,6 +88,7 @@ try {
     await page.click('[data-testid=open-analysis]');
     await page.waitForSelector('[data-testid=tiers]', { timeout: 300000 });
     const analyse = Number(await page.getAttribute('[data-testid=tiers]', 'data-elapsed-ms'));
+    const predict = Number(await page.getAttribute('[data-testid=tiers]', 'data-predict-ms'));
     // A setting changed: from the click to every view holding the new analysis.
     await page.click('a[data-page=settings]');
     const changed = Date.now();
@@ -96,6 +97,7 @@ try {
     const recompute = Date.now() - changed;
     console.log(`run ${run}: import in the worker ${(worker / 1000).toFixed(3)} s, `
       + `click to report ${(wall / 1000).toFixed(3)} s, all analyses ${(analyse / 1000).toFixed(3)} s, `
+      + `churn and CLV prediction ${(predict / 1000).toFixed(3)} s, `
       + `setting change to new analysis ${(recompute / 1000).toFixed(3)} s, `
       + `page JS heap ${(heap / 1e6).toFixed(0)} MB`);
   }

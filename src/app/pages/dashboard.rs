@@ -325,7 +325,7 @@ fn TierStrip(overview: Arc<Overview>, lang: Lang) -> impl IntoView {
     let at = analysis::texts(lang);
     let elapsed_ms = overview.elapsed_ms;
     overview.report.tier_distribution.last().cloned().map(|d| view! {
-        <section class="panel" data-testid="tiers" data-period=d.period.clone() data-elapsed-ms=elapsed_ms.to_string()>
+        <section class="panel" data-testid="tiers" data-period=d.period.clone() data-elapsed-ms=elapsed_ms.to_string() data-predict-ms=overview.predict_ms.to_string()>
             <div class="panel-head">
                 <h2>{t.tiers_title} " · " {d.period.clone()}</h2>
                 <span class="muted">{format!("{} {:.0} ms", t.analysed_in, elapsed_ms)}</span>
