@@ -130,6 +130,48 @@ pub struct Prediction {
     /// Rows with a churn score, and how many fall in each band (low, medium, high).
     pub scored: usize,
     pub bands: [usize; 3],
+    /// How predicted value is spread: customers with a CLV, best first, in ten groups of
+    /// (nearly) equal size. Empty without CLV figures.
+    #[serde(default)]
+    pub clv_deciles: Vec<ClvDecile>,
+}
+
+/// One tenth of the customers with a CLV, ranked by CLV.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvDecile {
+    pub customers: usize,
+    /// Lowest and highest CLV in the group.
+    pub min: f64,
+    pub max: f64,
+    pub total: f64,
+    /// `total` over the CLV of every customer (0 when that is not positive).
+    pub share: f64,
+}
+
+/// Splits the CLVs, best first, into ten groups: the first `n % 10` get one customer more.
+pub fn clv_deciles(clvs: &mut [f64]) -> Vec<ClvDecile> {
+    if clvs.is_empty() {
+        return Vec::new();
+    }
+    clvs.sort_unstable_by(|a, b| b.total_cmp(a));
+    let sum: f64 = clvs.iter().sum();
+    let (n, groups) = (clvs.len(), 10.min(clvs.len()));
+    let mut out = Vec::with_capacity(groups);
+    let mut start = 0;
+    for g in 0..groups {
+        let len = n / groups + usize::from(g < n % groups);
+        let part = &clvs[start..start + len];
+        let total: f64 = part.iter().sum();
+        out.push(ClvDecile {
+            customers: len,
+            min: part[len - 1],
+            max: part[0],
+            total,
+            share: if sum > 0.0 { total / sum } else { 0.0 },
+        });
+        start += len;
+    }
+    out
 }
 
 impl Prediction {
@@ -207,8 +249,10 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
         slot.clv = p.clv;
         slot.clv_profit = p.clv_profit;
     }
+    let mut clvs = Vec::new();
     for row in &mut report.customers {
         row.prediction = by_customer[row.index as usize].take();
+        clvs.extend(row.prediction.as_ref().and_then(|p| p.clv));
     }
     let basis = match fit.predictions.first() {
         None => Basis::RulesOnly,
@@ -236,6 +280,7 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
         basis,
         scored: bands.iter().sum(),
         bands,
+        clv_deciles: clv_deciles(&mut clvs),
     }
 }
 
@@ -414,5 +459,25 @@ mod tests {
         let second = predict(&ds, &mut report, &PredictSettings::default());
         assert_eq!(first, second);
         assert_eq!(rows, report.customers);
+    }
+
+    #[test]
+    fn clv_deciles_split_best_first_with_the_remainder_in_front() {
+        // 12 customers: CLV 1..=12. Groups of 2, 2, then eight of 1, best first.
+        let mut clvs: Vec<f64> = (1..=12).map(f64::from).collect();
+        let d = clv_deciles(&mut clvs);
+        assert_eq!(d.len(), 10);
+        assert_eq!(
+            d.iter().map(|g| g.customers).collect::<Vec<_>>(),
+            [2, 2, 1, 1, 1, 1, 1, 1, 1, 1]
+        );
+        assert_eq!((d[0].max, d[0].min, d[0].total), (12.0, 11.0, 23.0));
+        assert_eq!((d[1].max, d[1].min, d[1].total), (10.0, 9.0, 19.0));
+        assert_eq!((d[9].max, d[9].total), (1.0, 1.0));
+        // Sum 78: the best group holds 23/78.
+        assert!((d[0].share - 23.0 / 78.0).abs() < 1e-15);
+        assert!((d.iter().map(|g| g.share).sum::<f64>() - 1.0).abs() < 1e-12);
+        assert_eq!(clv_deciles(&mut [5.0, 3.0]).len(), 2);
+        assert!(clv_deciles(&mut []).is_empty());
     }
 }

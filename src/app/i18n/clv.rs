@@ -51,6 +51,10 @@ pub struct ClvTexts {
     pub show_more: &'static str,
     pub shown_of: &'static str,
     pub predicted_in: &'static str,
+    pub dist_title: &'static str,
+    pub dist_x: &'static str,
+    pub dist_y: &'static str,
+    pub dist_note: &'static str,
     pub expected_purchases: &'static str,
     pub avg_spend: &'static str,
     pub clv_profit: &'static str,
@@ -112,6 +116,10 @@ pub static ZH: ClvTexts = ClvTexts {
     clv_profit: "CLV 毛利（12 个月）",
     no_prediction: "该客户在分析日期之前没有订单，没有预测。",
     model_missing: "模型数据不足，仅按规则评估流失风险",
+    dist_title: "预测价值分布：按 CLV 排名的十等分客户",
+    dist_x: "客户按 CLV 从高到低分成十组",
+    dist_y: "占 CLV 总额",
+    dist_note: "CLV 最高的 10% 客户占预测价值的 {share}",
 };
 
 pub static EN: ClvTexts = ClvTexts {
@@ -168,6 +176,10 @@ pub static EN: ClvTexts = ClvTexts {
     clv_profit: "CLV in gross profit (12 months)",
     no_prediction: "This customer has no order before the analysis date: no prediction.",
     model_missing: "Not enough data for the models: churn risk from the rules only",
+    dist_title: "Predicted value by tenth of customers, ranked by CLV",
+    dist_x: "Customers ranked by CLV, in ten groups",
+    dist_y: "Share of total CLV",
+    dist_note: "The top 10% of customers by CLV hold {share} of the predicted value",
 };
 
 pub fn texts(lang: Lang) -> &'static ClvTexts {

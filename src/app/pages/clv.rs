@@ -10,7 +10,7 @@ use super::{PageHead, with_overview};
 use crate::engine::churn::{self, RiskBand};
 use crate::engine::clv::{BgNbdFit, Blocks, ClvReport, FrequencyBucket, GammaGammaFit};
 use crate::engine::model::{Day, day_from_date, format_day};
-use crate::engine::predict::Prediction;
+use crate::engine::predict::{ClvDecile, Prediction};
 use crate::engine::query::{RowPage, RowQuery, SortKey};
 use crate::engine::tiers::Tier;
 use leptos::prelude::*;
@@ -374,8 +374,11 @@ fn Predictions(prediction: Prediction, ms: f64) -> impl IntoView {
                 <Figure label=Signal::derive(move || t().band_medium.to_owned()) value=format::count(medium) testid="band-medium" />
                 <Figure label=Signal::derive(move || t().band_low.to_owned()) value=format::count(low) testid="band-low" />
             </div>
-            <div class="clv-params clv-params-wide">
-                <FitTables bgnbd=p.bgnbd.clone() gamma_gamma=p.gamma_gamma.clone() />
+            <div class="clv-now-body">
+                {(!p.clv_deciles.is_empty()).then(|| view! { <ClvDeciles deciles=p.clv_deciles.clone() /> })}
+                <div class="clv-params clv-params-wide">
+                    <FitTables bgnbd=p.bgnbd.clone() gamma_gamma=p.gamma_gamma.clone() />
+                </div>
             </div>
         </section>
     }
@@ -519,4 +522,50 @@ fn tier_badge(tier: Option<Tier>) -> impl IntoView {
             <span class=format!("tier-pill tier-{}", t.as_str().to_lowercase())>{t.as_str()}</span>
         }
     })
+}
+
+/// The share of predicted value each tenth of the customers holds, best first.
+#[component]
+fn ClvDeciles(deciles: Vec<ClvDecile>) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let t = move || texts(lang.get());
+    const W: f64 = 520.0;
+    const H: f64 = 220.0;
+    const LEFT: f64 = 44.0;
+    const BOTTOM: f64 = 34.0;
+    const TOP: f64 = 16.0;
+    let plot_h = H - BOTTOM - TOP;
+    let top = deciles.first().map_or(1.0, |d| d.share).max(0.01);
+    let step = (W - LEFT - 8.0) / deciles.len() as f64;
+    let y = move |share: f64| TOP + plot_h * (1.0 - share / top);
+    let first = deciles.first().map_or(0.0, |d| d.share);
+    let summary = deciles
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{}: {}", i + 1, format::percent(d.share)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <figure class="chart clv-deciles" data-testid="clv-deciles">
+            <figcaption>{move || t().dist_title}</figcaption>
+            <svg viewBox=format!("0 0 {W} {H}") role="img"
+                aria-label=move || format!("{}: {}", t().dist_title, summary)>
+                <line class="grid" x1=LEFT x2=W - 8.0 y1=y(0.0) y2=y(0.0) />
+                {deciles.iter().enumerate().map(|(i, d)| {
+                    let x = LEFT + i as f64 * step + step * 0.15;
+                    let title = format!("{} – {} · {}", format::money(d.min), format::money(d.max), format::percent(d.share));
+                    view! {
+                        <rect class="decile-bar" x=x y=y(d.share) width=step * 0.7 height=(y(0.0) - y(d.share)).max(0.5)>
+                            <title>{title}</title>
+                        </rect>
+                        <text class="tick" x=x + step * 0.35 y=y(d.share) - 4.0 text-anchor="middle">{format::percent(d.share)}</text>
+                        <text class="tick" x=x + step * 0.35 y=H - BOTTOM + 14.0 text-anchor="middle">{(i + 1).to_string()}</text>
+                    }
+                }).collect_view()}
+                <text class="axis-label" x=LEFT + (W - LEFT) / 2.0 y=H - 4.0 text-anchor="middle">{move || t().dist_x}</text>
+            </svg>
+            <p class="muted">{move || t().dist_note.replace("{share}", &format::percent(first))}</p>
+        </figure>
+    }
 }
