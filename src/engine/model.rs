@@ -6,8 +6,8 @@
 //! See `docs/data-model.md`.
 
 use chrono::{Datelike, NaiveDate};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Days since 1970-01-01 (the Unix epoch), so date arithmetic is integer arithmetic.
@@ -145,7 +145,7 @@ const NO_DAY: Day = Day::MIN;
 #[derive(Debug, Default)]
 pub struct DatasetBuilder {
     customers: Vec<Customer>,
-    index: HashMap<String, CustomerId>,
+    index: FxHashMap<String, CustomerId>,
     /// (customer, day, amount, profit, due, paid)
     rows: Vec<(CustomerId, Day, f64, f64, Day, Day)>,
     any_profit: bool,

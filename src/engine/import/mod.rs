@@ -492,6 +492,7 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
+    #[cold]
     fn reject(&mut self, table: &Prepared, line: u64, column: usize, value: &[u8], reason: Reason) {
         self.rejected.push(Rejected {
             line,
@@ -501,6 +502,7 @@ impl Tally {
         });
     }
 
+    #[cold]
     fn skip(&mut self, line: u64, reason: SkipReason) {
         self.skipped.push(Skipped { line, reason });
     }
@@ -531,15 +533,15 @@ impl Tally {
 #[derive(Default)]
 pub(crate) struct Directory {
     builder: DatasetBuilder,
-    keys: intern::Interner,
-    /// The customer of each interned key.
-    customer_of: Vec<CustomerId>,
+    /// The customer of each key seen (names found in `names` included).
+    keys: intern::KeyMap,
     names: FxHashMap<String, CustomerId>,
     /// Whether the customer's name and account manager are known (set from a later file).
     named: Vec<bool>,
     managed: Vec<bool>,
-    /// The interned key of the previous look-up: order lines come in runs of one customer.
-    last: Option<u32>,
+    /// The previous look-up and its customer: order lines come in runs of one customer.
+    last_key: Vec<u8>,
+    last: Option<CustomerId>,
 }
 
 impl Directory {
@@ -549,9 +551,7 @@ impl Directory {
         let name = customer.name.clone();
         let (named, managed) = (!customer.name.is_empty(), !customer.manager.is_empty());
         let id = self.builder.customer(customer);
-        if self.keys.intern(key.as_bytes()).1 {
-            self.customer_of.push(id);
-        }
+        self.keys.get_or_insert(key.as_bytes(), id);
         if named {
             self.names.entry(name.to_string()).or_insert(id);
         }
@@ -561,37 +561,54 @@ impl Directory {
     }
 
     /// An existing customer by key, or by name.
-    #[inline]
+    #[inline(always)]
     fn find(&mut self, key: &[u8]) -> Option<CustomerId> {
-        if let Some(k) = self.last
-            && self.keys.get(k) == key
-        {
-            return Some(self.customer_of[k as usize]);
+        match self.last {
+            Some(id) if parse::same_bytes(&self.last_key, key) => Some(id),
+            _ => self.find_new(key),
         }
-        let k = match self.keys.find(key) {
-            Some(k) => k,
+    }
+
+    /// [`Directory::find`] of a key unlike the previous one.
+    #[inline(never)]
+    fn find_new(&mut self, key: &[u8]) -> Option<CustomerId> {
+        let id = match self.keys.get(key) {
+            Some(id) => id,
             None => {
                 let name = std::str::from_utf8(key).ok()?;
                 let id = *self.names.get(name)?;
-                self.customer_of.push(id);
-                self.keys.intern(key).0
+                self.keys.get_or_insert(key, id);
+                id
             }
         };
-        self.last = Some(k);
-        Some(self.customer_of[k as usize])
+        self.remember(key, id);
+        Some(id)
+    }
+
+    fn remember(&mut self, key: &[u8], id: CustomerId) {
+        self.last_key.clear();
+        self.last_key.extend_from_slice(key);
+        self.last = Some(id);
     }
 
     /// The customer of a key, created when new.
-    #[inline]
+    #[inline(always)]
     fn intern(&mut self, key: &[u8]) -> CustomerId {
-        if let Some(id) = self.find(key) {
-            return id;
+        match self.find(key) {
+            Some(id) => id,
+            None => self.create(key),
         }
+    }
+
+    #[inline(never)]
+    fn create(&mut self, key: &[u8]) -> CustomerId {
         let id = self.builder.intern(&String::from_utf8_lossy(key));
-        self.last = Some(self.keys.intern(key).0);
-        self.customer_of.push(id);
-        self.named.push(false);
-        self.managed.push(false);
+        self.keys.get_or_insert(key, id);
+        self.remember(key, id);
+        if id as usize == self.named.len() {
+            self.named.push(false);
+            self.managed.push(false);
+        }
         id
     }
 
@@ -620,27 +637,40 @@ impl Directory {
 }
 
 /// A date cell as a [`parse::DateCache`] id: `Ok(None)` when blank.
+#[inline(always)]
 pub(crate) fn read_date(
     dates: &mut parse::DateCache,
     raw: &[u8],
     line: u64,
     column: usize,
 ) -> Result<Option<u32>, Reason> {
-    if let Some(id) = dates.repeat(raw) {
-        return Ok(Some(id));
+    match dates.repeat(raw) {
+        Some(id) => Ok(Some(id)),
+        None => read_new_date(dates, raw, line, column),
     }
+}
+
+/// [`read_date`] of a cell unlike the previous one.
+#[inline(never)]
+fn read_new_date(
+    dates: &mut parse::DateCache,
+    raw: &[u8],
+    line: u64,
+    column: usize,
+) -> Result<Option<u32>, Reason> {
     let text = trim_cell(raw);
     if text.is_empty() {
         return Ok(None);
     }
+    let seen = || parse::Seen { line, column };
+    if let Some(day) = parse::year_first_date(text) {
+        return Ok(Some(dates.day_id(raw, day, seen)));
+    }
     let part = parse::date_part(text).ok_or(Reason::UnreadableDate)?;
-    dates
-        .id(raw, part, || parse::Seen { line, column })
-        .map(Some)
-        .map_err(|p| match p {
-            parse::DateProblem::Unreadable => Reason::UnreadableDate,
-            parse::DateProblem::WrongOrder => Reason::WrongDateOrder,
-        })
+    dates.id(raw, part, seen).map(Some).map_err(|p| match p {
+        parse::DateProblem::Unreadable => Reason::UnreadableDate,
+        parse::DateProblem::WrongOrder => Reason::WrongDateOrder,
+    })
 }
 
 fn load_error(file: &str, e: LoadError) -> ImportError {

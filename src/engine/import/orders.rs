@@ -7,9 +7,9 @@
 //! come; days are attached at the end, once the file has settled the day/month order.
 
 use super::header::is_total_line;
-use super::intern::Interner;
+use super::intern::KeyMap;
 use super::mapping::{Field, Mapping};
-use super::parse::{DateCache, normalise_key, parse_number};
+use super::parse::{DateCache, Number, normalise_key, parse_number, same_bytes};
 use super::table::Row;
 use super::{
     Directory, ImportError, ImportOptions, ImportReport, Prepared, Progress, Reason, SkipReason,
@@ -109,21 +109,23 @@ pub(super) fn read(
         paid: Vec::new(),
     };
     let cancel = options.cancel_prefix.as_deref().map(str::as_bytes);
-    // Order numbers, and the (first) order of each.
-    // Sized for orders of two lines, which most files exceed: few or no rehashes.
-    let mut numbers = Interner::with_capacity(if c.order_no.is_some() {
+    // Order numbers and the (first) order of each, sized for orders of two lines, which
+    // most files exceed: few or no rehashes.
+    let mut numbers = KeyMap::with_capacity(if c.order_no.is_some() {
         table.loaded.estimated_rows() / 2
     } else {
         0
     });
-    let mut order_of_number: Vec<u32> = Vec::new();
+    // Orders of a number already used by another customer, by (customer, first order).
     let mut by_customer_no: FxHashMap<(CustomerId, u32), u32> = FxHashMap::default();
     let mut by_day: FxHashMap<u64, u32> = FxHashMap::default();
-    // (number, order) of the previous line: an order's lines come together.
-    let mut last: Option<(u32, u32)> = None;
+    // The order number of the previous line and its order: an order's lines come together.
+    let mut last_no: Vec<u8> = Vec::new();
+    let mut last: Option<u32> = None;
     let mut rows = table.data_rows();
     let mut record = Row::default();
     let key_cells = [Some(c.customer), Some(c.date), c.order_no];
+    let has_terms = c.due.is_some() || c.paid.is_some();
 
     while let Some(line) = rows.next(&mut record) {
         let tally = &mut pass.tally;
@@ -166,21 +168,11 @@ pub(super) fn read(
 
         // Numbers: a non-blank cell that is not a number rejects the row.
         let mut bad = None;
-        let mut number = |col: Option<usize>| {
-            let i = col?;
-            match parse_number(cell(i)) {
-                Ok(n) => n,
-                Err(()) => {
-                    bad.get_or_insert(i);
-                    None
-                }
-            }
-        };
-        let amount = number(c.amount);
-        let quantity = number(c.quantity);
-        let price = number(c.price);
-        let profit = number(c.profit);
-        let margin = number(c.margin);
+        let amount = number_at(&record, c.amount, &mut bad);
+        let quantity = number_at(&record, c.quantity, &mut bad);
+        let price = number_at(&record, c.price, &mut bad);
+        let profit = number_at(&record, c.profit, &mut bad);
+        let margin = number_at(&record, c.margin, &mut bad);
         if let Some(i) = bad {
             tally.reject(table, line, i, cell(i), Reason::UnreadableNumber);
             continue;
@@ -199,20 +191,22 @@ pub(super) fn read(
             }
         };
         let mut terms = [NO_DATE; 2];
-        for (slot, col) in terms.iter_mut().zip([c.due, c.paid]) {
-            if let Some(i) = col {
-                match read_date(&mut pass.dates, cell(i), line, i) {
-                    Ok(id) => *slot = id.unwrap_or(NO_DATE),
-                    Err(reason) => {
-                        bad = Some(i);
-                        tally.reject(table, line, i, cell(i), reason);
-                        break;
+        if has_terms {
+            for (slot, col) in terms.iter_mut().zip([c.due, c.paid]) {
+                if let Some(i) = col {
+                    match read_date(&mut pass.dates, cell(i), line, i) {
+                        Ok(id) => *slot = id.unwrap_or(NO_DATE),
+                        Err(reason) => {
+                            bad = Some(i);
+                            tally.reject(table, line, i, cell(i), reason);
+                            break;
+                        }
                     }
                 }
             }
-        }
-        if bad.is_some() {
-            continue;
+            if bad.is_some() {
+                continue;
+            }
         }
 
         // Returns and cancellations are netted in as negative amounts.
@@ -248,33 +242,31 @@ pub(super) fn read(
         }
 
         let order = match order_no {
-            Some(no) => match last.filter(|&(n, o)| {
-                pass.accs[o as usize].customer == customer && numbers.get(n) == no
-            }) {
-                Some((_, o)) => o,
+            Some(no) => match last
+                .filter(|&o| pass.accs[o as usize].customer == customer && same_bytes(&last_no, no))
+            {
+                Some(o) => o,
                 None => {
-                    let (n, new) = numbers.intern(no);
+                    let next = pass.accs.len() as u32;
+                    let (first, new) = numbers.get_or_insert(no, next);
                     let o = if new {
-                        let o = pass.new_order(customer, date, c.margin.is_some());
-                        order_of_number.push(o);
-                        o
+                        pass.new_order(customer, date, c.margin.is_some())
+                    } else if pass.accs[first as usize].customer == customer {
+                        first
                     } else {
-                        let o = order_of_number[n as usize];
-                        if pass.accs[o as usize].customer == customer {
-                            o
-                        } else {
-                            // The same number used by two customers: keep them apart.
-                            match by_customer_no.get(&(customer, n)) {
-                                Some(&o) => o,
-                                None => {
-                                    let o = pass.new_order(customer, date, c.margin.is_some());
-                                    by_customer_no.insert((customer, n), o);
-                                    o
-                                }
+                        // The same number used by two customers: keep them apart.
+                        match by_customer_no.get(&(customer, first)) {
+                            Some(&o) => o,
+                            None => {
+                                let o = pass.new_order(customer, date, c.margin.is_some());
+                                by_customer_no.insert((customer, first), o);
+                                o
                             }
                         }
                     };
-                    last = Some((n, o));
+                    last_no.clear();
+                    last_no.extend_from_slice(no);
+                    last = Some(o);
                     o
                 }
             },
@@ -300,19 +292,35 @@ pub(super) fn read(
         if let Some(m) = pass.margin_plain.get_mut(order as usize) {
             *m += plain_margin;
         }
-        for (slot, id) in [&mut pass.due, &mut pass.paid].into_iter().zip(terms) {
-            if id != NO_DATE {
-                if slot.len() < pass.accs.len() {
-                    slot.resize(pass.accs.len(), NO_DATE);
-                }
-                if slot[order as usize] == NO_DATE {
-                    slot[order as usize] = id;
+        if has_terms {
+            for (slot, id) in [&mut pass.due, &mut pass.paid].into_iter().zip(terms) {
+                if id != NO_DATE {
+                    if slot.len() < pass.accs.len() {
+                        slot.resize(pass.accs.len(), NO_DATE);
+                    }
+                    if slot[order as usize] == NO_DATE {
+                        slot[order as usize] = id;
+                    }
                 }
             }
         }
         pass.order_lines += 1;
     }
     Ok(pass)
+}
+
+/// The number in column `col` of a row; a cell that is not a number names its column in
+/// `bad` (the first such column of the row).
+#[inline(always)]
+fn number_at(row: &Row, col: Option<usize>, bad: &mut Option<usize>) -> Option<Number> {
+    let i = col?;
+    match parse_number(row.get(i).unwrap_or_default()) {
+        Ok(n) => n,
+        Err(()) => {
+            bad.get_or_insert(i);
+            None
+        }
+    }
 }
 
 impl OrdersPass {

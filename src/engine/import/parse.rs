@@ -19,7 +19,7 @@ pub struct Number {
 }
 
 /// Trims ASCII whitespace, no-break spaces (U+00A0) and ideographic spaces (U+3000).
-#[inline]
+#[inline(always)]
 pub fn trim_cell(s: &[u8]) -> &[u8] {
     // Most cells start and end with a printable ASCII character.
     match (s.first(), s.last()) {
@@ -29,6 +29,7 @@ pub fn trim_cell(s: &[u8]) -> &[u8] {
     }
 }
 
+#[inline(never)]
 fn trim_slow(mut s: &[u8]) -> &[u8] {
     loop {
         let before = s.len();
@@ -50,6 +51,7 @@ fn trim_slow(mut s: &[u8]) -> &[u8] {
 /// Parses a number cell. `Ok(None)` for a blank cell (or a lone dash, which reports use for
 /// "nothing"), `Err(())` when the text is not a number.
 #[allow(clippy::result_unit_err)]
+#[inline(always)]
 pub fn parse_number(raw: &[u8]) -> Result<Option<Number>, ()> {
     let s = trim_cell(raw);
     if s.is_empty() {
@@ -67,37 +69,52 @@ pub fn parse_number(raw: &[u8]) -> Result<Option<Number>, ()> {
 /// Plain decimals like `-1234.56` with at most 15 digits, which is nearly every cell of a
 /// machine export. The digits make an integer below 2^53 and the power of ten is exact, so
 /// one division gives the correctly rounded value, the same as `str::parse` (Clinger 1990).
-#[inline]
+#[inline(always)]
 fn parse_plain(s: &[u8]) -> Option<f64> {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
-    let (negative, digits) = match s.split_first()? {
+    let (negative, body) = match s.split_first()? {
         (b'-', rest) => (true, rest),
         _ => (false, s),
     };
-    let (mut mantissa, mut count, mut fraction, mut dot) = (0u64, 0usize, 0usize, false);
-    for &b in digits {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + (b - b'0') as u64;
-                count += 1;
-                fraction += dot as usize;
-                if count > 15 {
-                    return None;
-                }
-            }
-            b'.' if !dot => dot = true,
-            _ => return None,
-        }
+    // At most 15 digits and a point; longer bodies take the general path.
+    if body.len() > 16 {
+        return None;
     }
-    if count == 0 {
+    let mut mantissa = 0u64;
+    let mut rest = body;
+    while let [b, tail @ ..] = rest {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        mantissa = mantissa * 10 + d as u64;
+        rest = tail;
+    }
+    let mut fraction = 0;
+    if let [point, tail @ ..] = rest {
+        if *point != b'.' {
+            return None;
+        }
+        for &b in tail {
+            let d = b.wrapping_sub(b'0');
+            if d >= 10 {
+                return None;
+            }
+            mantissa = mantissa * 10 + d as u64;
+        }
+        fraction = tail.len();
+    }
+    let digits = body.len() - rest.len() + fraction;
+    if digits == 0 || digits > 15 {
         return None;
     }
     let value = mantissa as f64 / POW10[fraction];
     Some(if negative { -value } else { value })
 }
 
+#[inline(never)]
 fn parse_number_slow(s: &[u8]) -> Result<Option<Number>, ()> {
     let text = std::str::from_utf8(s).map_err(|_| ())?;
     let mut text = text;
@@ -241,6 +258,7 @@ fn three_digit_groups(body: &[u8], sep: u8, end: usize) -> bool {
 
 /// Customer keys and order numbers: trimmed, and a float-looking integer id (`17850.0`, as
 /// spreadsheets turn numeric ids into) loses its zero fraction.
+#[inline]
 pub fn normalise_key(raw: &[u8]) -> &[u8] {
     let s = trim_cell(raw);
     if let Some(dot) = s.iter().position(|&b| b == b'.')
@@ -340,6 +358,77 @@ pub fn date_part(raw: &[u8]) -> Option<&[u8]> {
         }
     }
     Some(date)
+}
+
+/// The common shapes of [`date_part`] + [`parse_date`] without either: `2025-01-05`,
+/// `2025/1/5`, `2025.01.05` (separators `-`, `/` or `.`), optionally followed by a space or
+/// `T` and a time of digits, colons, points, `+`, `-` or `Z` with at least one colon
+/// (`2025-01-05 08:26:00`, `2025-01-05T08:26Z`). `None` for anything else, which the general
+/// path then reads; when this answers, the answer is the general path's (a property test
+/// checks it).
+///
+/// Exports with a time of day make nearly every date cell a new text, so this path runs once
+/// per line there: it has no UTF-8 check, no tokens and no calendar library.
+#[inline]
+pub fn year_first_date(text: &[u8]) -> Option<Day> {
+    let digit = |i: usize| {
+        text.get(i)
+            .map(|b| b.wrapping_sub(b'0'))
+            .filter(|&d| d < 10)
+    };
+    let separator = |i: usize| matches!(text.get(i), Some(b'-' | b'/' | b'.'));
+    let year = (0..4).try_fold(0u32, |y, i| Some(y * 10 + digit(i)? as u32))?;
+    if !separator(4) {
+        return None;
+    }
+    // A month or day of one or two digits, and where it ends.
+    let number = |start: usize| -> Option<(u32, usize)> {
+        let first = digit(start)? as u32;
+        match digit(start + 1) {
+            Some(second) => Some((first * 10 + second as u32, start + 2)),
+            None => Some((first, start + 1)),
+        }
+    };
+    let (month, end) = number(5)?;
+    if !separator(end) {
+        return None;
+    }
+    let (day, end) = number(end + 1)?;
+    match text.get(end..)? {
+        [] => {}
+        [b' ' | b'T', time @ ..] => {
+            let time_byte =
+                |b: &u8| b.is_ascii_digit() || matches!(b, b':' | b'.' | b'+' | b'-' | b'Z');
+            if !time.contains(&b':') || !time.iter().all(time_byte) {
+                return None;
+            }
+        }
+        _ => return None,
+    }
+    civil_day(year as i32, month, day)
+}
+
+/// Days since 1970-01-01 of a Gregorian date, `None` when the date does not exist; the
+/// integer formula of Howard Hinnant's `days_from_civil` (years counted from March, so the
+/// leap day ends a year).
+fn civil_day(year: i32, month: u32, day: u32) -> Option<Day> {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1..=days_in_month).contains(&day) || year < 1 {
+        return None;
+    }
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = (y - era * 400) as u32;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era as i32 - 719_468)
 }
 
 fn is_time_text(t: &str) -> bool {
@@ -549,6 +638,8 @@ pub struct DateCache {
     /// The raw cell of the previous look-up and its id: exports repeat a date line after line.
     last: Vec<u8>,
     last_id: Option<u32>,
+    /// Ids of the days read by [`year_first_date`], which need no day/month decision.
+    by_day: FxHashMap<Day, u32>,
 }
 
 /// Why a date cell cannot be read.
@@ -582,7 +673,24 @@ impl DateCache {
     /// The id of the previous cell when `raw` is the same cell text.
     #[inline]
     pub fn repeat(&self, raw: &[u8]) -> Option<u32> {
-        self.last_id.filter(|_| self.last == raw)
+        self.last_id.filter(|_| same_bytes(&self.last, raw))
+    }
+
+    /// The id of a day read by [`year_first_date`] from the cell `raw`.
+    pub fn day_id(&mut self, raw: &[u8], day: Day, seen: impl FnOnce() -> Seen) -> u32 {
+        let next = self.entries.len() as u32;
+        let id = *self.by_day.entry(day).or_insert(next);
+        if id == next {
+            self.entries.push((DateParse::Day(day), seen()));
+        }
+        self.remember(raw, id);
+        id
+    }
+
+    fn remember(&mut self, raw: &[u8], id: u32) {
+        self.last.clear();
+        self.last.extend_from_slice(raw);
+        self.last_id = Some(id);
     }
 
     /// The id of a date: `raw` is the cell, `date` its date part (see [`date_part`]).
@@ -615,9 +723,7 @@ impl DateCache {
                 id
             }
         };
-        self.last.clear();
-        self.last.extend_from_slice(raw);
-        self.last_id = Some(id);
+        self.remember(raw, id);
         Ok(id)
     }
 
@@ -667,6 +773,25 @@ impl DateCache {
                 _ => unreachable!("a text valid in neither order is never cached"),
             })
             .collect())
+    }
+}
+
+/// `a == b` for the short cells compared on every line (the previous line's key, date or
+/// order number), with two word loads instead of a call to `memcmp`.
+#[inline(always)]
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let half = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4 bytes"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -883,5 +1008,87 @@ mod tests {
             cache.id(b"y", b"13/44/2025", seen),
             Err(DateProblem::Unreadable)
         );
+    }
+}
+
+/// The fast paths against the general ones they stand in for, on many shapes.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the general path reads in a cell, as [`year_first_date`] answers.
+    fn general(text: &str) -> Option<Day> {
+        match parse_date(date_part(text.as_bytes())?)? {
+            DateParse::Day(day) => Some(day),
+            DateParse::Either { .. } => None,
+        }
+    }
+
+    /// Dates and date-like texts: digit runs, separators, time marks, Chinese date marks,
+    /// month names and letters.
+    fn date_like() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[0-9]{1,5}",
+            "[-/. T:Z+]",
+            "年|月|日|号|上午|下午|时|分",
+            "[a-zA-Z]{1,4}",
+            "０|５|　",
+        ];
+        prop::collection::vec(piece, 0..10).prop_map(|p| p.concat())
+    }
+
+    /// Year-first dates, valid or not, written in the shapes the fast path is for.
+    fn year_first() -> impl Strategy<Value = String> {
+        (
+            0u32..10_000,
+            0u32..14,
+            0u32..33,
+            "[-/.]",
+            "[-/.]",
+            any::<(bool, bool)>(),
+            "|[ T]([0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,3})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)",
+        )
+            .prop_map(|(y, m, d, s1, s2, (pad_m, pad_d), time)| {
+                let m = if pad_m {
+                    format!("{m:02}")
+                } else {
+                    m.to_string()
+                };
+                let d = if pad_d {
+                    format!("{d:02}")
+                } else {
+                    d.to_string()
+                };
+                format!("{y:04}{s1}{m}{s2}{d}{time}")
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_date_fast_path_reads_its_shapes_as_the_general_path(text in year_first()) {
+            prop_assert_eq!(year_first_date(text.as_bytes()), general(&text), "{}", text);
+        }
+
+        #[test]
+        fn the_date_fast_path_answers_only_as_the_general_path(text in date_like()) {
+            if let Some(day) = year_first_date(text.as_bytes()) {
+                prop_assert_eq!(Some(day), general(&text), "{}", text);
+            }
+        }
+
+        #[test]
+        fn civil_days_are_chronos(y in 1i32..10_000, m in 0u32..14, d in 0u32..33) {
+            prop_assert_eq!(civil_day(y, m, d), day_from_ymd(y, m, d));
+        }
+
+        #[test]
+        fn same_bytes_is_equality(a in prop::collection::vec(0u8..3, 0..24),
+                                  b in prop::collection::vec(0u8..3, 0..24)) {
+            prop_assert_eq!(same_bytes(&a, &b), a == b);
+            prop_assert!(same_bytes(&a, &a.clone()));
+        }
     }
 }
