@@ -334,7 +334,10 @@ fn hash_routes_round_trip_including_chinese_customer_keys() {
 fn every_text_table_has_both_languages_filled() {
     use tierlens::app::i18n::{analysis, clv, customers, scores, settings};
     // Spot checks that each table's languages differ (a copy-paste of one language fails).
-    assert_ne!(clv::texts(Lang::Zh).risk_title, clv::texts(Lang::En).risk_title);
+    assert_ne!(
+        clv::texts(Lang::Zh).risk_title,
+        clv::texts(Lang::En).risk_title
+    );
     assert_ne!(
         settings::texts(Lang::Zh).rule_cumulative,
         settings::texts(Lang::En).rule_cumulative
