@@ -667,13 +667,10 @@ fn read_new_date(
         return Ok(Some(dates.day_id(raw, day, seen)));
     }
     let part = parse::date_part(text).ok_or(Reason::UnreadableDate)?;
-    dates
-        .id(raw, part, seen)
-        .map(Some)
-        .map_err(|p| match p {
-            parse::DateProblem::Unreadable => Reason::UnreadableDate,
-            parse::DateProblem::WrongOrder => Reason::WrongDateOrder,
-        })
+    dates.id(raw, part, seen).map(Some).map_err(|p| match p {
+        parse::DateProblem::Unreadable => Reason::UnreadableDate,
+        parse::DateProblem::WrongOrder => Reason::WrongDateOrder,
+    })
 }
 
 fn load_error(file: &str, e: LoadError) -> ImportError {

@@ -371,7 +371,11 @@ pub fn date_part(raw: &[u8]) -> Option<&[u8]> {
 /// per line there: it has no UTF-8 check, no tokens and no calendar library.
 #[inline]
 pub fn year_first_date(text: &[u8]) -> Option<Day> {
-    let digit = |i: usize| text.get(i).map(|b| b.wrapping_sub(b'0')).filter(|&d| d < 10);
+    let digit = |i: usize| {
+        text.get(i)
+            .map(|b| b.wrapping_sub(b'0'))
+            .filter(|&d| d < 10)
+    };
     let separator = |i: usize| matches!(text.get(i), Some(b'-' | b'/' | b'.'));
     let year = (0..4).try_fold(0u32, |y, i| Some(y * 10 + digit(i)? as u32))?;
     if !separator(4) {
@@ -393,7 +397,8 @@ pub fn year_first_date(text: &[u8]) -> Option<Day> {
     match text.get(end..)? {
         [] => {}
         [b' ' | b'T', time @ ..] => {
-            let time_byte = |b: &u8| b.is_ascii_digit() || matches!(b, b':' | b'.' | b'+' | b'-' | b'Z');
+            let time_byte =
+                |b: &u8| b.is_ascii_digit() || matches!(b, b':' | b'.' | b'+' | b'-' | b'Z');
             if !time.contains(&b':') || !time.iter().all(time_byte) {
                 return None;
             }
@@ -1045,8 +1050,16 @@ mod properties {
             "|[ T]([0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,3})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)",
         )
             .prop_map(|(y, m, d, s1, s2, (pad_m, pad_d), time)| {
-                let m = if pad_m { format!("{m:02}") } else { m.to_string() };
-                let d = if pad_d { format!("{d:02}") } else { d.to_string() };
+                let m = if pad_m {
+                    format!("{m:02}")
+                } else {
+                    m.to_string()
+                };
+                let d = if pad_d {
+                    format!("{d:02}")
+                } else {
+                    d.to_string()
+                };
                 format!("{y:04}{s1}{m}{s2}{d}{time}")
             })
     }

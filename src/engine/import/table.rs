@@ -302,7 +302,8 @@ impl<'a> Rows<'a> {
                     return Some(*newlines + 1);
                 }
                 let rest = text.get(*pos..).filter(|r| !r.is_empty())?;
-                let Some(end) = split_line::<NativeScanner>(rest, *delimiter, &mut row.starts) else {
+                let Some(end) = split_line::<NativeScanner>(rest, *delimiter, &mut row.starts)
+                else {
                     *csv = Some((csv_reader(rest, *delimiter), *pos));
                     continue;
                 };
