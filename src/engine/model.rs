@@ -221,36 +221,53 @@ impl DatasetBuilder {
     }
 
     pub fn build(mut self) -> Dataset {
-        // Stable sort keeps same-day orders in input order.
-        self.rows.sort_by_key(|&(c, d, ..)| (c, d));
         let n = self.rows.len();
-        let mut orders = Orders {
-            customer: Vec::with_capacity(n),
-            day: Vec::with_capacity(n),
-            amount: Vec::with_capacity(n),
-            profit: self.any_profit.then(|| Vec::with_capacity(n)),
-            due: self.any_due.then(|| Vec::with_capacity(n)),
-            paid: self.any_paid.then(|| Vec::with_capacity(n)),
-        };
-        let day = |d: Day| (d != NO_DAY).then_some(d);
-        let mut order_start = vec![0u32; self.customers.len() + 1];
-        for &(c, d, a, p, due, paid) in &self.rows {
-            orders.customer.push(c);
-            orders.day.push(d);
-            orders.amount.push(a);
-            if let Some(profit) = orders.profit.as_mut() {
-                profit.push(p);
-            }
-            if let Some(v) = orders.due.as_mut() {
-                v.push(day(due));
-            }
-            if let Some(v) = orders.paid.as_mut() {
-                v.push(day(paid));
-            }
+        let customers = self.customers.len();
+        // A counting sort by customer (ids are dense) straight into the columns, keeping the
+        // order of the calls within a customer; then each customer's rows by day. Files come
+        // mostly sorted by date, so the second step rarely sorts anything, and there is no
+        // general sort of the rows (and its scratch copy of them) at all.
+        let mut order_start = vec![0u32; customers + 1];
+        for &(c, ..) in &self.rows {
             order_start[c as usize + 1] += 1;
         }
         for i in 1..order_start.len() {
             order_start[i] += order_start[i - 1];
+        }
+        let mut next = order_start.clone();
+        let mut orders = Orders {
+            customer: Vec::with_capacity(n),
+            day: vec![0; n],
+            amount: vec![0.0; n],
+            profit: self.any_profit.then(|| vec![0.0; n]),
+            due: self.any_due.then(|| vec![None; n]),
+            paid: self.any_paid.then(|| vec![None; n]),
+        };
+        let day = |d: Day| (d != NO_DAY).then_some(d);
+        for &(c, d, a, p, due, paid) in &self.rows {
+            let i = next[c as usize] as usize;
+            next[c as usize] += 1;
+            orders.day[i] = d;
+            orders.amount[i] = a;
+            if let Some(profit) = orders.profit.as_mut() {
+                profit[i] = p;
+            }
+            if let Some(v) = orders.due.as_mut() {
+                v[i] = day(due);
+            }
+            if let Some(v) = orders.paid.as_mut() {
+                v[i] = day(paid);
+            }
+        }
+        drop(self.rows);
+        for (c, range) in order_start.windows(2).enumerate() {
+            let range = range[0] as usize..range[1] as usize;
+            orders
+                .customer
+                .extend(std::iter::repeat_n(c as CustomerId, range.len()));
+            if !orders.day[range.clone()].is_sorted() {
+                sort_by_day(&mut orders, range);
+            }
         }
         self.interactions.sort_by_key(|i| (i.customer, i.day));
         Dataset {
@@ -259,6 +276,27 @@ impl DatasetBuilder {
             order_start,
             interactions: self.interactions,
         }
+    }
+}
+
+/// Sorts the orders in `range` (one customer's) by day, keeping same-day orders in order.
+fn sort_by_day(orders: &mut Orders, range: std::ops::Range<usize>) {
+    let mut by_day: Vec<usize> = range.clone().collect();
+    by_day.sort_by_key(|&i| orders.day[i]);
+    fn permute<T: Copy>(column: &mut [T], range: &std::ops::Range<usize>, order: &[usize]) {
+        let sorted: Vec<T> = order.iter().map(|&i| column[i]).collect();
+        column[range.clone()].copy_from_slice(&sorted);
+    }
+    permute(&mut orders.day, &range, &by_day);
+    permute(&mut orders.amount, &range, &by_day);
+    if let Some(v) = orders.profit.as_mut() {
+        permute(v, &range, &by_day);
+    }
+    if let Some(v) = orders.due.as_mut() {
+        permute(v, &range, &by_day);
+    }
+    if let Some(v) = orders.paid.as_mut() {
+        permute(v, &range, &by_day);
     }
 }
 

@@ -7,7 +7,7 @@
 //! come; days are attached at the end, once the file has settled the day/month order.
 
 use super::header::is_total_line;
-use super::intern::KeyMap;
+use super::intern::Interner;
 use super::mapping::{Field, Mapping};
 use super::parse::{DateCache, Number, normalise_key, parse_number, same_bytes};
 use super::table::Row;
@@ -109,13 +109,14 @@ pub(super) fn read(
         paid: Vec::new(),
     };
     let cancel = options.cancel_prefix.as_deref().map(str::as_bytes);
-    // Order numbers and the (first) order of each, sized for orders of two lines, which
-    // most files exceed: few or no rehashes.
-    let mut numbers = KeyMap::with_capacity(if c.order_no.is_some() {
-        table.loaded.estimated_rows() / 2
+    // Order numbers and the (first) order of each, sized for orders of three lines or more
+    // (the table grows, once or twice, for files of shorter orders).
+    let mut numbers = Interner::with_capacity(if c.order_no.is_some() {
+        table.loaded.estimated_rows() / 3
     } else {
         0
     });
+    let mut order_of_number: Vec<u32> = Vec::new();
     // Orders of a number already used by another customer, by (customer, first order).
     let mut by_customer_no: FxHashMap<(CustomerId, u32), u32> = FxHashMap::default();
     let mut by_day: FxHashMap<u64, u32> = FxHashMap::default();
@@ -123,9 +124,9 @@ pub(super) fn read(
     let mut last_no: Vec<u8> = Vec::new();
     let mut last: Option<u32> = None;
     let mut rows = table.data_rows();
-    let mut record = Row::default();
     let key_cells = [Some(c.customer), Some(c.date), c.order_no];
     let has_terms = c.due.is_some() || c.paid.is_some();
+    let mut record = Row::default();
 
     while let Some(line) = rows.next(&mut record) {
         let tally = &mut pass.tally;
@@ -247,11 +248,15 @@ pub(super) fn read(
             {
                 Some(o) => o,
                 None => {
-                    let next = pass.accs.len() as u32;
-                    let (first, new) = numbers.get_or_insert(no, next);
-                    let o = if new {
-                        pass.new_order(customer, date, c.margin.is_some())
-                    } else if pass.accs[first as usize].customer == customer {
+                    let (n, new) = numbers.intern(no);
+                    let first = if new {
+                        let o = pass.new_order(customer, date, c.margin.is_some());
+                        order_of_number.push(o);
+                        o
+                    } else {
+                        order_of_number[n as usize]
+                    };
+                    let o = if new || pass.accs[first as usize].customer == customer {
                         first
                     } else {
                         // The same number used by two customers: keep them apart.
@@ -390,41 +395,23 @@ impl OrdersPass {
                 .filter(|&&id| id != NO_DATE)
                 .map(|&id| days[id as usize])
         };
-        // Hand the orders over grouped by customer (a counting sort that reads the orders in
-        // sequence and scatters them), so that the builder's stable sort by (customer, day)
-        // finds them nearly sorted.
-        let customers = self.accs.iter().map(|a| a.customer + 1).max().unwrap_or(0) as usize;
-        let mut start = vec![0u32; customers + 1];
-        for (a, _) in self.accs.iter().zip(&alive).filter(|(_, alive)| **alive) {
-            start[a.customer as usize + 1] += 1;
-        }
-        for c in 1..start.len() {
-            start[c] += start[c - 1];
-        }
-        let orders = start[customers] as usize;
-        let mut sorted = vec![(0u32, 0 as Day, 0.0f64, 0.0f64, 0u32); orders];
-        for (o, a) in self.accs.iter().enumerate() {
-            if !alive[o] {
-                continue;
-            }
-            let profit = a.profit + self.margin_plain.get(o).map_or(0.0, |m| m * margin_scale);
-            let slot = &mut start[a.customer as usize];
-            sorted[*slot as usize] = (a.customer, day[o], a.amount, profit, o as u32);
-            *slot += 1;
-        }
-        drop(self.accs);
+        // In file order: the builder sorts by customer and day.
+        let orders = alive.iter().filter(|&&a| a).count();
         dir.builder.reserve_orders(orders);
-        for (customer, day, amount, profit, o) in sorted {
-            dir.builder.order_with_terms(
-                customer,
-                day,
-                amount,
-                self.has_profit.then_some(profit),
-                Terms {
-                    due: term(&self.due, o as usize),
-                    paid: term(&self.paid, o as usize),
-                },
-            );
+        for (o, a) in self.accs.iter().enumerate() {
+            if alive[o] {
+                let profit = a.profit + self.margin_plain.get(o).map_or(0.0, |m| m * margin_scale);
+                dir.builder.order_with_terms(
+                    a.customer,
+                    day[o],
+                    a.amount,
+                    self.has_profit.then_some(profit),
+                    Terms {
+                        due: term(&self.due, o),
+                        paid: term(&self.paid, o),
+                    },
+                );
+            }
         }
         Ok(ImportReport {
             encoding: table.loaded.encoding().into(),
