@@ -78,7 +78,8 @@ pub fn App() -> impl IntoView {
     });
 
     let t = move || i18n::texts(lang.get());
-    let has_data = move || state.data.with(Option::is_some);
+    // A memo: the page is rebuilt when a dataset opens or closes, not when its name changes.
+    let has_data = Memo::new(move |_| state.data.with(Option::is_some));
     view! {
         <header class="topbar">
             <a class="brand" href="#/">
@@ -90,7 +91,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || state.busy.get()>
                     <span class="busy" role="status" data-testid="busy">{move || t().recomputing}</span>
                 </Show>
-                <Show when=has_data>
+                <Show when=move || has_data.get()>
                     <button class="btn btn-ghost" data-testid="close" on:click=move |_| close()>
                         {move || t().back_to_start}
                     </button>
@@ -104,8 +105,8 @@ pub fn App() -> impl IntoView {
                 </button>
             </div>
         </header>
-        <div class="shell" class:with-nav=has_data>
-            <Show when=has_data>
+        <div class="shell" class:with-nav=move || has_data.get()>
+            <Show when=move || has_data.get()>
                 <SideNav />
             </Show>
             <main class="page" id="main">
@@ -115,7 +116,7 @@ pub fn App() -> impl IntoView {
                         <start::Start on_demo=on_demo on_files=move || route::navigate(&Route::Import) />
                     }.into_any(),
                     Route::Import => view! { <import::Import on_done=on_imported /> }.into_any(),
-                    r if has_data() => pages::page(&r),
+                    r if has_data.get() => pages::page(&r),
                     _ => view! { <p class="muted" role="status">{t().opening}</p> }.into_any(),
                 }}
             </main>

@@ -211,11 +211,18 @@ impl AppState {
             .with_untracked(|w| w.as_ref().is_some_and(|w| w.id == meta.id));
         if current {
             self.workspace.set(Some(meta.clone()));
-            self.data.update(|d| {
-                if let Some(d) = d.as_mut().filter(|d| d.name != meta.name) {
-                    d.name = meta.name.clone();
-                }
-            });
+            // Only a real rename touches `data`: every reader of it (the page itself) would
+            // re-render, losing scroll positions and choices, after each settings save.
+            let renamed = self
+                .data
+                .with_untracked(|d| d.as_ref().is_some_and(|d| d.name != meta.name));
+            if renamed {
+                self.data.update(|d| {
+                    if let Some(d) = d.as_mut() {
+                        d.name = meta.name.clone();
+                    }
+                });
+            }
         }
         self.workspaces_changed.update(|n| *n += 1);
     }

@@ -170,9 +170,11 @@ try {
     .map((c, i) => ({ key: c.customer_id, risk: c.prediction.churn_risk, clv: c.prediction.clv, i }))
     .sort((a, b) => b.risk - a.risk || a.i - b.i);
   await page.click('a[data-page=clv]');
-  await page.waitForSelector('[data-testid=risk-list] tr[data-customer]');
-  const topShown = await page.$eval('[data-testid=risk-list] tr[data-customer]',
-    (tr) => ({ key: tr.dataset.customer, risk: Number(tr.dataset.risk) }));
+  await page.waitForSelector('[data-testid=busy]', { state: 'detached' });
+  const topShown = await (await page.waitForFunction(() => {
+    const tr = document.querySelector('[data-testid=risk-list] tr[data-customer]');
+    return tr && { key: tr.dataset.customer, risk: Number(tr.dataset.risk) };
+  })).jsonValue();
   check('the churn-risk list starts with the CLI\'s riskiest customer, same score',
     topShown.key === predicted[0].key && close(topShown.risk, predicted[0].risk),
     `${JSON.stringify(topShown)} vs ${JSON.stringify(predicted[0])}`);
