@@ -75,7 +75,8 @@ try {
   });
   const page = context.pages()[0] || await context.newPage();
   for (let run = 1; run <= RUNS; run++) {
-    await page.goto(ORIGIN + '/', { waitUntil: 'networkidle' });
+    // The start screen, also when the last run's workspace reopens.
+    await page.goto(ORIGIN + '/#/', { waitUntil: 'networkidle' });
     await page.click('[data-testid=open-files]');
     await page.setInputFiles('#file-orders', file);
     await page.waitForSelector('[data-table=orders] .preview', { timeout: 120000 });
