@@ -5,7 +5,8 @@ use super::super::format;
 use super::super::i18n::analysis::{self, action_label, priority_class};
 use super::super::state::use_app;
 use super::PageHead;
-use super::tiers::{CustomerLink, TierMove, use_rows};
+use super::tiers::{CustomerLink, TierMove};
+use super::use_rows;
 use crate::engine::query::RowQuery;
 use leptos::prelude::*;
 

@@ -6,12 +6,12 @@ use super::super::i18n::clv::{ClvTexts, texts};
 use super::super::protocol::{Request, Response};
 use super::super::route::Route;
 use super::super::state::use_app;
-use super::{PageHead, with_overview};
+use super::{PageHead, use_rows, with_overview};
 use crate::engine::churn::{self, RiskBand};
 use crate::engine::clv::{BgNbdFit, Blocks, ClvReport, FrequencyBucket, GammaGammaFit};
 use crate::engine::model::{Day, day_from_date, format_day};
 use crate::engine::predict::{ClvDecile, Prediction};
-use crate::engine::query::{RowPage, RowQuery, SortKey};
+use crate::engine::query::{RowQuery, SortKey};
 use crate::engine::tiers::Tier;
 use leptos::prelude::*;
 
@@ -392,24 +392,12 @@ fn RiskList() -> impl IntoView {
     let t = move || texts(lang.get());
     let band = RwSignal::new(None::<RiskBand>);
     let limit = RwSignal::new(20usize);
-    let page = RwSignal::new(None::<RowPage>);
-    let generation = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        state.overview.track();
-        let query = RowQuery {
-            band: band.get(),
-            sort: Some(SortKey::ChurnRisk),
-            descending: true,
-            limit: limit.get(),
-            ..RowQuery::default()
-        };
-        let current = generation.get_value() + 1;
-        generation.set_value(current);
-        super::super::bridge::call(Request::Rows(query), &[], move |response, _| {
-            if let (true, Response::Rows(rows)) = (generation.get_value() == current, response) {
-                page.set(Some(rows));
-            }
-        });
+    let page = use_rows(move || RowQuery {
+        band: band.get(),
+        sort: Some(SortKey::ChurnRisk),
+        descending: true,
+        limit: limit.get(),
+        ..RowQuery::default()
     });
     let export = move |_| {
         let request = Request::ExportChurn {

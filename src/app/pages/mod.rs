@@ -11,10 +11,12 @@ mod settings;
 mod tiers;
 mod value;
 
+use super::bridge;
 use super::i18n::texts;
-use super::protocol::Overview;
+use super::protocol::{Overview, Request, Response};
 use super::route::{Page, Route};
 use super::state::use_app;
+use crate::engine::query::{RowPage, RowQuery};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -78,4 +80,31 @@ pub fn PageHead(
             <p class="muted">{intro}</p>
         </div>
     }
+}
+
+/// A page of customer rows from the worker, asked again whenever the analysis or the query
+/// changes; `None` until the first answer. An answer to an older query is dropped, so a slow
+/// reply can never overwrite a newer one.
+pub(super) fn use_rows(
+    query: impl Fn() -> RowQuery + Send + Sync + 'static,
+) -> RwSignal<Option<RowPage>> {
+    let state = use_app();
+    let page = RwSignal::new(None);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let ready = state.overview.with(Option::is_some);
+        let q = query();
+        if ready {
+            let current = generation.get_value() + 1;
+            generation.set_value(current);
+            bridge::call(Request::Rows(q), &[], move |response, _| {
+                if let (true, Response::Rows(p)) =
+                    (generation.try_get_value() == Some(current), response)
+                {
+                    page.try_set(Some(p));
+                }
+            });
+        }
+    });
+    page
 }

@@ -3,18 +3,17 @@
 //! Also the pieces the dashboard and the actions page share (rows from the worker, the
 //! migration heatmap, customer and tier cells).
 
-use super::super::bridge;
 use super::super::charts::{HeatCell, Heatmap, Stack, StackedBars, Tone};
 use super::super::format;
 use super::super::i18n::analysis::{self, action_label, origin_label, period_label};
-use super::super::protocol::{Overview, Request, Response};
+use super::super::protocol::Overview;
 use super::super::route::{Page, Route};
 use super::super::state::use_app;
-use super::{PageHead, with_overview};
+use super::{PageHead, use_rows, with_overview};
 use crate::engine::actions::ActionKind;
 use crate::engine::i18n::Lang;
 use crate::engine::migration::{self, MigrationMatrix, Origin};
-use crate::engine::query::{RowPage, RowQuery, SortKey};
+use crate::engine::query::{RowQuery, SortKey};
 use crate::engine::report::{CustomerRow, Settings};
 use crate::engine::tiers::{Tier, TierRule};
 use leptos::prelude::*;
@@ -320,27 +319,6 @@ fn TopOfTier(tier: Tier) -> impl IntoView {
             }}
         </div>
     }
-}
-
-/// A page of customer rows from the worker, asked again whenever the analysis or the query
-/// changes; `None` until the first answer.
-pub(super) fn use_rows(
-    query: impl Fn() -> RowQuery + Send + Sync + 'static,
-) -> RwSignal<Option<RowPage>> {
-    let state = use_app();
-    let page = RwSignal::new(None);
-    Effect::new(move |_| {
-        let ready = state.overview.with(Option::is_some);
-        let q = query();
-        if ready {
-            bridge::call(Request::Rows(q), &[], move |response, _| {
-                if let Response::Rows(p) = response {
-                    page.try_set(Some(p));
-                }
-            });
-        }
-    });
-    page
 }
 
 /// A customer's name linking to the profile, with the key below.
