@@ -214,6 +214,7 @@ impl Interner {
     /// Room for `n` strings.
     pub fn with_capacity(n: usize) -> Self {
         Interner {
+            text: Vec::with_capacity(n * 8),
             ends: Vec::with_capacity(n),
             run: Vec::with_capacity(n),
             ordered: true,
@@ -227,6 +228,11 @@ impl Interner {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// How many strings there is room for without growing.
+    pub fn capacity(&self) -> usize {
+        self.ends.capacity()
     }
 
     pub fn get(&self, id: u32) -> &[u8] {
