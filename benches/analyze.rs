@@ -2,11 +2,14 @@
 //! three years (issue 4's target: native <= 0.2 s).
 //!
 //! Run: `cargo bench --bench analyze` (the bench profile is optimised; the dataset is built
-//! deterministically with `DatasetBuilder` and is not part of the timing).
+//! deterministically with `DatasetBuilder` and is not part of the timing). Also times
+//! `predict::predict`, the churn and CLV models run after `analyze`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tierlens::engine::model::{Customer, Dataset, DatasetBuilder, day_from_ymd};
+use tierlens::engine::predict::{PredictSettings, predict};
+use tierlens::engine::query::{self, RowQuery, SortKey};
 use tierlens::engine::report::{Settings, analyze};
 use tierlens::engine::rng::SplitMix64;
 use tierlens::engine::{kpi, loyalty, profit, rfm, scan, tiers, value};
@@ -32,8 +35,8 @@ fn dataset() -> Dataset {
     let mut windows = Vec::with_capacity(CUSTOMERS);
     for i in 0..CUSTOMERS {
         let id = b.customer(Customer {
-            key: format!("KH{i:06}"),
-            name: format!("客户{i}"),
+            key: format!("KH{i:06}").into(),
+            name: format!("客户{i}").into(),
             region: regions[i % regions.len()].to_owned(),
             manager: format!("经理{}", i % 40),
             ..Customer::default()
@@ -100,6 +103,16 @@ fn main() {
     let settings = Settings::default();
     let (wall, cpu) = time(7, || analyze(&ds, &settings));
     println!("analyze (all analyses, default settings): best of 7: wall {wall:.2?}, cpu {cpu:.2?}");
+    if std::env::var_os("PROFILE_STAGE").is_none() {
+        // Churn and CLV are a separate call after `analyze` (fit both models, score every row).
+        let mut report = analyze(&ds, &settings);
+        let (wall, cpu) = time(3, || predict(&ds, &mut report, &PredictSettings::default()));
+        let p = predict(&ds, &mut report, &PredictSettings::default());
+        println!(
+            "predict (BG/NBD + Gamma-Gamma + churn, {} customers, {:?}): best of 3: wall {wall:.2?}, cpu {cpu:.2?}",
+            p.scored, p.basis
+        );
+    }
 
     // Where the time goes, stage by stage (each timed on its own).
     let as_of = scan::default_as_of(&ds);
@@ -150,6 +163,29 @@ fn main() {
     stage!("kpis", kpi::kpis(&c, &s, &table));
     stage!("profit", profit::analyze(&c, &s, &settings.profit));
     let report = analyze(&ds, &settings);
+    // The customer table's pages (the worker answers each scroll or keystroke with one).
+    let page = |search: &str, sort: Option<SortKey>, offset: usize| RowQuery {
+        search: search.into(),
+        sort,
+        descending: true,
+        offset,
+        limit: 100,
+        ..RowQuery::default()
+    };
+    let searched = page("kh0012", Some(SortKey::NetRevenue), 0);
+    let by_revenue = page("", Some(SortKey::NetRevenue), 50_000);
+    let by_name = page("", Some(SortKey::Name), 0);
+    let search_all = page("客户9", None, 0);
+    stage!("rows: search + sort", query::rows(&report, &searched));
+    stage!("rows: sort by revenue", query::rows(&report, &by_revenue));
+    stage!("rows: sort by name", query::rows(&report, &by_name));
+    stage!("rows: search, no sort", query::rows(&report, &search_all));
+    // Scrolling: the worker keeps the selection and slices the next page from it.
+    let kept = query::select(&report, &by_revenue);
+    stage!(
+        "rows: page of a kept selection",
+        query::page(&report, &kept, 50_100, 100)
+    );
     println!(
         "report: {} periods, {} actions, {} cohorts",
         report.periods.len(),

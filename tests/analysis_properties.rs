@@ -38,7 +38,7 @@ fn dataset(
             let id = b.intern(&key);
             if let Some(Some(days)) = cooperation.get(i) {
                 let c = Customer {
-                    key,
+                    key: key.into(),
                     first_cooperation: Some(start + days),
                     region: if i % 2 == 0 {
                         "华东".into()

@@ -94,6 +94,25 @@ fn json_report_of_a_small_shop() {
     assert_eq!(r["kpis"]["net_revenue"]["current"], 3500.0);
     assert_eq!(r["kpis"]["net_revenue"]["previous"], 5000.0);
     assert_eq!(r["action_list"], serde_json::json!([0, 1, 2]));
+    // Three customers are too few for the purchase model: churn risk from the rules alone.
+    // Customer 1: 42 days since the last order against a usual 12 -> overdue evidence 1
+    // (weight 0.4); spend 10,000 this quarter against 4,000 before -> none (weight 0.2).
+    let p = &r["prediction"];
+    assert_eq!(p["basis"], "rules_only");
+    assert_eq!(p["calibration_end"], "2025-04-01");
+    assert_eq!(p["guardrails"][0]["kind"], "too_few_customers");
+    assert_eq!(
+        p["messages"][0],
+        "only 3 customers ordered before the calibration end; the model needs at least 100"
+    );
+    let risk = c[0]["prediction"]["churn_risk"].as_f64().unwrap();
+    assert!((risk - 100.0 * 0.4 / 0.6).abs() < 1e-9, "{risk}");
+    assert_eq!(c[0]["prediction"]["churn_band"], "high");
+    assert_eq!(
+        c[0]["prediction"]["churn_text"],
+        "30 days overdue against a usual 12-day cycle"
+    );
+    assert_eq!(c[0]["prediction"]["p_alive"], serde_json::Value::Null);
     std::fs::remove_file(path).ok();
 }
 
@@ -131,8 +150,46 @@ fn csv_customer_table_in_chinese() {
     );
     assert!(first.contains(&"上月A类，本月无订单：距上次下单42天，平时每12天下单一次"));
     assert!(first.contains(&"高"));
+    // churn_risk, churn_band, p_alive, clv: no purchase model for three customers.
+    assert_eq!(&first[first.len() - 4..], ["66.7", "高", "", ""]);
+    let second: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&second[second.len() - 4..], ["0.0", "低", "", ""]);
     std::fs::remove_file(path).ok();
     std::fs::remove_file(out).ok();
+}
+
+/// The demo's customer table carries the engine's own churn and CLV figures.
+#[test]
+fn csv_churn_and_clv_columns_are_the_engines_figures() {
+    use tierlens::engine::i18n::Lang;
+    use tierlens::engine::predict::{PredictSettings, predict};
+    use tierlens::engine::report::{Settings, analyze};
+    let (stdout, _) = run(&["analyze", "--demo", "--format", "csv", "--lang", "en"]);
+    let mut csv = csv::Reader::from_reader(stdout.as_bytes());
+    let header = csv.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let [risk, band, alive, clv] = ["churn_risk", "churn_band", "p_alive", "clv"].map(column);
+    assert_eq!([risk, band, alive, clv], [24, 25, 26, 27]);
+
+    let ds = tierlens::engine::demo::generate().dataset();
+    let mut report = analyze(&ds, &Settings::default());
+    predict(&ds, &mut report, &PredictSettings::default());
+    let records: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), report.customers.len());
+    let mut with_clv = 0;
+    for (record, row) in records.iter().zip(&report.customers) {
+        assert_eq!(&record[0], &*row.customer_id);
+        let Some(p) = row.prediction.as_deref() else {
+            assert_eq!([&record[risk], &record[alive], &record[clv]], ["", "", ""]);
+            continue;
+        };
+        assert_eq!(record[risk], format!("{:.1}", p.churn_risk));
+        assert_eq!(&record[band], p.churn_band.text(Lang::En));
+        assert_eq!(record[alive], format!("{:.4}", p.p_alive.unwrap()));
+        assert_eq!(record[clv], format!("{:.2}", p.clv.unwrap()));
+        with_clv += 1;
+    }
+    assert!(with_clv >= 290, "{with_clv}");
 }
 
 #[test]

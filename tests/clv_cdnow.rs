@@ -103,7 +103,7 @@ fn compare(ds: &Dataset, report: &ClvReport, columns: &[(&str, &str)], tolerance
     for (ours, theirs) in columns {
         let mut worst = (0.0f64, String::new());
         for p in &report.predictions {
-            let key = &ds.customers[p.customer as usize].key;
+            let key = &*ds.customers[p.customer as usize].key;
             let want = reference[key][*theirs];
             let got = match *ours {
                 "frequency" => p.frequency as f64,

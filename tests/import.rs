@@ -69,7 +69,7 @@ fn orders(ds: &Dataset) -> Vec<(String, String, f64)> {
     (0..ds.orders.len())
         .map(|i| {
             (
-                ds.customers[ds.orders.customer[i] as usize].key.clone(),
+                ds.customers[ds.orders.customer[i] as usize].key.to_string(),
                 format_day(ds.orders.day[i]),
                 (ds.orders.amount[i] * 100.0).round() / 100.0,
             )
@@ -118,7 +118,7 @@ fn erp_report_with_title_lines_subtotals_and_totals() {
     assert_eq!(report.date_max.as_deref(), Some("2025-01-09"));
     let c001 = &dataset.customers[0];
     assert_eq!(
-        (c001.name.as_str(), c001.manager.as_str()),
+        (&*c001.name, c001.manager.as_str()),
         ("上海恒达机械有限公司", "张伟")
     );
     let mapped: Vec<_> = report
@@ -170,7 +170,7 @@ fn tab_separated_keyed_by_name() {
         ]
     );
     assert_eq!((report.order_lines, report.orders), (3, 2));
-    assert_eq!(dataset.customers[0].name, "客户甲");
+    assert_eq!(&*dataset.customers[0].name, "客户甲");
 }
 
 #[test]
@@ -392,7 +392,7 @@ fn uci_online_retail_shape() {
         ]
     );
     // "17850.0" is customer 17850; 12/13/2010 makes the column month-first.
-    let keys: Vec<&str> = dataset.customers.iter().map(|c| c.key.as_str()).collect();
+    let keys: Vec<&str> = dataset.customers.iter().map(|c| &*c.key).collect();
     assert_eq!(keys, vec!["17850", "13047", "14527", "12472"]);
     assert_eq!(
         orders(&dataset),
@@ -556,7 +556,7 @@ fn customers_interactions_and_prospects() {
     // C009 has no orders: a prospect.
     assert_eq!(report.customers, 3);
     let c009 = &dataset.customers[2];
-    assert_eq!(c009.key, "C009");
+    assert_eq!(&*c009.key, "C009");
     assert!(dataset.orders_of(2).is_empty());
     assert_eq!(c009.first_cooperation, Some(day(2024, 9, 1)));
     // 1-5 scores map to (v - 1) × 25; NPS 0-10 to v × 10.
@@ -769,7 +769,7 @@ fn xlsx_first_sheet_by_default_and_sheet_choice() {
         ]
     );
     assert_eq!(report.returns, 1);
-    assert_eq!(dataset.customers[1].name, "天津博远化工有限公司");
+    assert_eq!(&*dataset.customers[1].name, "天津博远化工有限公司");
 
     let preview = import::preview(
         &bytes,

@@ -110,7 +110,7 @@ fn compare(report: &Report, dir: &Path) -> (usize, usize) {
         .customers
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.customer_id.as_str(), i))
+        .map(|(i, c)| (&*c.customer_id, i))
         .collect();
     let rfm = read_csv(&dir.join("rfm.csv"));
     let scored = report.customers.iter().filter(|c| c.rfm.is_some()).count();

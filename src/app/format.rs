@@ -58,3 +58,16 @@ pub fn count(value: usize) -> String {
 pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
+
+/// A moment (JS milliseconds since 1970) in local time: "2026-11-22 14:05".
+pub fn date_time(ms: f64) -> String {
+    let d = js_sys::Date::new(&ms.into());
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}

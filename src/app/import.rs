@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 const TABLES: [TableKind; 3] = [
@@ -496,7 +496,7 @@ fn ReportView(report: Arc<ImportReport>, elapsed_ms: f64, on_open: Callback<()>)
     let skipped = report.skipped.clone();
     let rejected = report.rejected.clone();
     let csv = report.rejected_csv();
-    let download = move |_| download_text("tierlens-rejected-rows.csv", &csv);
+    let download = move |_| super::download::text("tierlens-rejected-rows.csv", &csv, "text/csv");
     view! {
         <section class="report" data-testid="import-report" data-elapsed-ms=elapsed_ms.to_string()>
             <div class="page-head">
@@ -550,24 +550,4 @@ fn ReportView(report: Arc<ImportReport>, elapsed_ms: f64, on_open: Callback<()>)
             }}
         </section>
     }
-}
-
-/// Saves `text` as a file through a blob URL: no network involved.
-fn download_text(name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(anchor) = document().create_element("a") {
-        let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
-        anchor.set_href(&url);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -5,51 +5,34 @@ pub mod format;
 pub mod i18n;
 pub mod prefs;
 pub mod protocol;
+pub mod route;
+pub mod state;
+pub mod store;
 pub mod worker;
 
 mod bridge;
+mod charts;
+mod download;
 
-mod dashboard;
 mod import;
+mod pages;
 mod start;
 
 use crate::engine::{i18n::Lang, summary::Summary};
 use leptos::prelude::*;
-use protocol::{Request, Response};
+use route::{Page, Route};
+use state::{AppState, use_app};
 use std::sync::Arc;
 
+/// The name the demo had before workspaces; a demo workspace now carries its own (translated,
+/// renamable) name, which pages show as they show any other.
 const DEMO: &str = "demo";
 
-/// What the dashboard shows; `Arc` so views share it without cloning the figures.
+/// The open dataset's name and headline figures; `Arc` so views share it without copying.
 #[derive(Clone)]
 pub struct Loaded {
     pub name: String,
     pub summary: Arc<Summary>,
-}
-
-#[derive(Clone)]
-enum Screen {
-    Start,
-    /// Waiting for the worker to open a dataset.
-    Opening,
-    Import,
-    Dashboard(Loaded),
-}
-
-/// Has the worker generate the demo and shows it when ready.
-fn open_demo_in(screen: RwSignal<Screen>) {
-    screen.set(Screen::Opening);
-    bridge::call(Request::Demo, &[], move |response, _| match response {
-        Response::Loaded { summary } => screen.set(Screen::Dashboard(Loaded {
-            name: DEMO.to_owned(),
-            summary: Arc::new(summary),
-        })),
-        Response::Failed(f) => {
-            web_sys::console::error_1(&f.message.into());
-            screen.set(Screen::Start);
-        }
-        _ => {}
-    });
 }
 
 #[component]
@@ -64,36 +47,51 @@ pub fn App() -> impl IntoView {
     });
     provide_context(lang);
     bridge::warm_up();
+    let route = route::provide();
+    let state = AppState::new(lang, route);
+    provide_context(state);
 
-    let screen = RwSignal::new(Screen::Start);
-    if prefs::open_dataset().as_deref() == Some(DEMO) {
-        open_demo_in(screen);
+    // A reload returns to the workspace that was open (the hash keeps the page).
+    if let Some(id) = prefs::open_workspace() {
+        state.open_workspace(id);
     }
-    let open_demo = move || {
-        prefs::save_open_dataset(Some(DEMO));
-        open_demo_in(screen);
+    // A page that needs data, with none open and none coming: back to the start.
+    Effect::new(move |_| {
+        let needs_data = route.with(|r| r.page().is_some());
+        if needs_data && state.data.with(Option::is_none) && !state.opening.get() {
+            route::redirect(&Route::Start);
+        }
+    });
+    // Each "use demo data" is a new workspace; the demo is stored as settings only.
+    let on_demo = move || {
+        let name = i18n::workspace::texts(lang.get_untracked()).demo_name;
+        state.create_workspace(name.to_owned(), true, None);
     };
     let close = move || {
-        prefs::save_open_dataset(None);
-        screen.set(Screen::Start);
+        state.close_workspace();
+        route::navigate(&Route::Start);
     };
+    // An import becomes a workspace named after its orders file.
     let on_imported = Callback::new(move |loaded: Loaded| {
-        // Imported data is not kept across reloads yet: only the demo is reopened.
-        prefs::save_open_dataset(None);
-        screen.set(Screen::Dashboard(loaded));
+        let name = store::name_from_file(&loaded.name);
+        state.create_workspace(name, false, Some(loaded));
     });
 
     let t = move || i18n::texts(lang.get());
+    let has_data = move || state.data.with(Option::is_some);
     view! {
         <header class="topbar">
-            <div class="brand">
+            <a class="brand" href="#/">
                 <span class="logo" aria-hidden="true">"T"</span>
                 <span class="brand-name">"TierLens"</span>
                 <span class="brand-tagline">{move || t().app_tagline}</span>
-            </div>
-            <nav class="topbar-actions">
-                <Show when=move || screen.with(|s| !matches!(s, Screen::Start))>
-                    <button class="btn btn-ghost" on:click=move |_| close()>
+            </a>
+            <div class="topbar-actions">
+                <Show when=move || state.busy.get()>
+                    <span class="busy" role="status" data-testid="busy">{move || t().recomputing}</span>
+                </Show>
+                <Show when=has_data>
+                    <button class="btn btn-ghost" data-testid="close" on:click=move |_| close()>
                         {move || t().back_to_start}
                     </button>
                 </Show>
@@ -104,18 +102,83 @@ pub fn App() -> impl IntoView {
                 >
                     {move || t().switch_language}
                 </button>
-            </nav>
+            </div>
         </header>
-        <main class="page">
-            {move || match screen.get() {
-                Screen::Dashboard(data) => view! { <dashboard::Dashboard data=data /> }.into_any(),
-                Screen::Import => view! { <import::Import on_done=on_imported /> }.into_any(),
-                Screen::Opening => view! { <p class="muted" role="status">{t().opening}</p> }.into_any(),
-                Screen::Start => view! {
-                    <start::Start on_demo=open_demo on_files=move || screen.set(Screen::Import) />
-                }.into_any(),
-            }}
-        </main>
+        <div class="shell" class:with-nav=has_data>
+            <Show when=has_data>
+                <SideNav />
+            </Show>
+            <main class="page" id="main">
+                <StoreNotice />
+                {move || match route.get() {
+                    Route::Start => view! {
+                        <start::Start on_demo=on_demo on_files=move || route::navigate(&Route::Import) />
+                    }.into_any(),
+                    Route::Import => view! { <import::Import on_done=on_imported /> }.into_any(),
+                    r if has_data() => pages::page(&r),
+                    _ => view! { <p class="muted" role="status">{t().opening}</p> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+/// The pages of an open dataset; the current one is marked for screen readers too.
+#[component]
+fn SideNav() -> impl IntoView {
+    let state = use_app();
+    let t = move || i18n::texts(state.lang.get());
+    let title = move |p: Page| {
+        let t = t();
+        match p {
+            Page::Dashboard => t.page_dashboard,
+            Page::Tiers => t.page_tiers,
+            Page::Rfm => t.page_rfm,
+            Page::Value => t.page_value,
+            Page::Clv => t.page_clv,
+            Page::Cohorts => t.page_cohorts,
+            Page::Customers => t.page_customers,
+            Page::Actions => t.page_actions,
+            Page::Settings => t.page_settings,
+        }
+    };
+    view! {
+        <nav class="sidenav" aria-label=move || t().nav_label>
+            <ul>
+                {Page::ALL.into_iter().map(|p| {
+                    let current = move || state.route.with(|r| r.page() == Some(p));
+                    view! {
+                        <li>
+                            <a href=Route::Page(p).href() data-page=p.slug()
+                                class:current=current
+                                aria-current=move || current().then_some("page")>
+                                {move || title(p)}
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// A storage problem (quota, private mode, unreadable data), shown until dismissed.
+#[component]
+fn StoreNotice() -> impl IntoView {
+    let state = use_app();
+    let w = move || i18n::workspace::texts(state.lang.get());
+    move || {
+        state.notice.get().map(|e| {
+            view! {
+                <div class="alert ws-notice" role="alert" data-testid="store-message">
+                    <span>{move || i18n::workspace::store_error(&e, state.lang.get())}</span>
+                    <button class="btn btn-ghost" data-testid="store-message-dismiss"
+                        on:click=move |_| state.notice.set(None)>
+                        {move || w().dismiss}
+                    </button>
+                </div>
+            }
+        })
     }
 }
 

@@ -5,11 +5,17 @@
 //! read back) and binary attachments - the user's files, or a dataset as postcard bytes -
 //! so that megabytes never go through JSON.
 
+use super::store::{StoreRequest, StoreResponse};
+use crate::engine::clv::ClvReport;
+use crate::engine::filter::FilterOptions;
+use crate::engine::i18n::Lang;
 use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
-use crate::engine::model::Dataset;
-use crate::engine::report::Settings;
+use crate::engine::model::{Dataset, Day};
+use crate::engine::predict::Prediction;
+use crate::engine::profile::Profile;
+use crate::engine::query::{RowPage, RowQuery};
+use crate::engine::report::{Report, Settings};
 use crate::engine::summary::Summary;
-use crate::engine::tiers::TierDistribution;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -33,8 +39,23 @@ pub enum Request {
     },
     /// Make the built-in demo the worker's dataset.
     Demo,
-    /// Run every analysis on the worker's dataset.
+    /// Run every analysis on the worker's dataset; the worker keeps the report for `Rows`.
     Analyze { settings: Box<Settings> },
+    /// A page of the last report's customer rows.
+    Rows(RowQuery),
+    /// Fit BG/NBD and Gamma-Gamma on a calibration period and compare with the holdout that
+    /// follows: `split` is (calibration end, holdout end), default `clv::default_split` before
+    /// `as_of` (default the day after the last order).
+    Validate {
+        split: Option<(Day, Day)>,
+        as_of: Option<Day>,
+    },
+    /// Workspaces in IndexedDB (list, open, save, export...), done where the dataset lives.
+    Store(StoreRequest),
+    /// The last report's churn-risk list as an Excel CSV, attached to the answer.
+    ExportChurn { lang: Lang },
+    /// The 360-degree profile of one customer of the last report.
+    Profile { key: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,7 +74,19 @@ pub enum Response {
     Loaded {
         summary: Summary,
     },
-    Analyzed(Box<Analysis>),
+    Analyzed(Box<Overview>),
+    Rows(RowPage),
+    /// The validation run without its per-customer predictions.
+    Validated {
+        report: Box<ClvReport>,
+        elapsed_ms: f64,
+    },
+    Store(StoreResponse),
+    Profile(Box<Profile>),
+    /// A file to download; its bytes are attached.
+    Export {
+        file_name: String,
+    },
     Failed(Failure),
 }
 
@@ -64,16 +97,21 @@ impl Response {
     }
 }
 
-/// What the page needs of a report so far. The full report stays in the worker until the
-/// pages that show every customer ask for it.
+/// A report without its per-customer rows and tier history, which stay in the worker (100,000
+/// rows are megabytes of JSON); pages ask for the rows they show with `Request::Rows`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Analysis {
-    pub as_of: String,
-    /// Tier counts and revenue shares of the current period.
-    pub current: Option<TierDistribution>,
+pub struct Overview {
+    pub report: Report,
+    /// Rows in the full report.
     pub customers: usize,
+    /// The values the filter bar offers (of the whole dataset, not the filtered customers).
+    pub options: FilterOptions,
     /// Worker time of `report::analyze`, for the user and the browser benchmark.
     pub elapsed_ms: f64,
+    /// The churn and CLV models' fit, whose figures are in the rows (`predict::predict`).
+    pub prediction: Prediction,
+    /// Worker time of the prediction.
+    pub predict_ms: f64,
 }
 
 /// An error the user can act on: where it is and what is wrong.

@@ -1,16 +1,21 @@
 //! `tierlens analyze`: imports an orders file (or takes the built-in demo), runs every analysis
-//! of `report::analyze` and writes the report as JSON, or the customer table as CSV.
+//! of `report::analyze` and the churn and CLV models of `predict::predict`, and writes the
+//! report as JSON, or the customer table as CSV.
 //!
-//! The JSON is the engine's `Report` as the app sees it, plus, in the chosen language, each
-//! action's sentences (`action.text`, `action.follow_up`) and each note's `text`.
+//! The JSON is the engine's `Report` as the app sees it, with each row's `prediction` and the
+//! fit summary as `prediction`, plus, in the chosen language, each action's sentences
+//! (`action.text`, `action.follow_up`), each churn score's reasons (`prediction.churn_text`),
+//! the summary's `messages` and each note's `text`.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
+use tierlens::engine::churn;
 use tierlens::engine::i18n::Lang;
 use tierlens::engine::import::{self, FileRef, Files, ImportOptions};
 use tierlens::engine::model::{Dataset, day_from_date, format_day};
 use tierlens::engine::period::PeriodKind;
+use tierlens::engine::predict::{PredictSettings, Prediction, predict};
 use tierlens::engine::report::{Report, Settings, analyze};
 use tierlens::engine::tiers::Metric;
 use tierlens::engine::{demo, model::Day};
@@ -91,7 +96,8 @@ pub fn run(mut args: lexopt::Parser) -> Result<(), String> {
         (false, Some(path)) => import_files(&path, customers.as_ref(), interactions.as_ref())?,
         (false, None) => return Err("analyze needs an orders FILE (or --demo)".into()),
     };
-    let report = analyze(&dataset, &settings);
+    let mut report = analyze(&dataset, &settings);
+    let prediction = predict(&dataset, &mut report, &PredictSettings::default());
     eprintln!(
         "tierlens: {} customers, {} orders, as of {}, current period {}, {} actions",
         report.customers.len(),
@@ -104,10 +110,13 @@ pub fn run(mut args: lexopt::Parser) -> Result<(), String> {
         report.kpis.period,
         report.action_list.len()
     );
+    for message in prediction.messages(Lang::En) {
+        eprintln!("tierlens: churn and CLV: {message}");
+    }
 
     let write = |w: &mut dyn Write| -> io::Result<()> {
         match format {
-            Format::Json => write_json(w, &report, lang)?,
+            Format::Json => write_json(w, &report, &prediction, lang)?,
             Format::Csv => write_csv(w, &report, lang)?,
         }
         w.flush()
@@ -157,8 +166,14 @@ fn import_files(
     Ok(imported.dataset)
 }
 
-/// The report with the sentences of the chosen language added to actions and notes.
-fn write_json(w: &mut dyn Write, report: &Report, lang: Lang) -> io::Result<()> {
+/// The report and the fit summary, with the sentences of the chosen language added to
+/// actions, churn scores, the summary and notes.
+fn write_json(
+    w: &mut dyn Write,
+    report: &Report,
+    prediction: &Prediction,
+    lang: Lang,
+) -> io::Result<()> {
     let mut json = serde_json::to_value(report)?;
     if let Some(rows) = json["customers"].as_array_mut() {
         for (value, row) in rows.iter_mut().zip(&report.customers) {
@@ -166,8 +181,14 @@ fn write_json(w: &mut dyn Write, report: &Report, lang: Lang) -> io::Result<()> 
                 value["action"]["text"] = action.text(lang).into();
                 value["action"]["follow_up"] = report.follow_up(row, lang).into();
             }
+            if let Some(p) = &row.prediction {
+                value["prediction"]["churn_text"] =
+                    churn::reasons_text(&p.churn_reasons, lang).into();
+            }
         }
     }
+    json["prediction"] = serde_json::to_value(prediction)?;
+    json["prediction"]["messages"] = prediction.messages(lang).into();
     if let Some(notes) = json["notes"].as_array_mut() {
         for (value, note) in notes.iter_mut().zip(&report.notes) {
             value["text"] = note.text(lang).into();
@@ -178,7 +199,7 @@ fn write_json(w: &mut dyn Write, report: &Report, lang: Lang) -> io::Result<()> 
     writeln!(w)
 }
 
-const CSV_HEADER: [&str; 24] = [
+const CSV_HEADER: [&str; 28] = [
     "customer_id",
     "name",
     "manager",
@@ -203,6 +224,10 @@ const CSV_HEADER: [&str; 24] = [
     "action",
     "reason",
     "usual_interval_days",
+    "churn_risk",
+    "churn_band",
+    "p_alive",
+    "clv",
 ];
 
 /// The customer table, one row per customer; labels in the chosen language. Chinese output
@@ -223,10 +248,10 @@ fn write_table(w: &mut dyn Write, report: &Report, lang: Lang) -> csv::Result<()
     let opt = |x: Option<String>| x.unwrap_or_default();
     let score = |x: Option<f64>| opt(x.map(|s| format!("{s:.1}")));
     for c in &report.customers {
-        let rfm = c.rfm.as_ref();
+        let (rfm, p) = (c.rfm.as_ref(), c.prediction.as_deref());
         out.write_record([
-            c.customer_id.clone(),
-            c.name.clone(),
+            c.customer_id.to_string(),
+            c.name.to_string(),
             c.manager.to_string(),
             c.orders.to_string(),
             format!("{:.2}", c.net_revenue),
@@ -249,6 +274,10 @@ fn write_table(w: &mut dyn Write, report: &Report, lang: Lang) -> csv::Result<()
             opt(report.follow_up(c, lang)),
             opt(c.action.as_ref().map(|a| a.text(lang))),
             opt(c.usual_interval_days.map(|d| format!("{d:.1}"))),
+            score(p.map(|p| p.churn_risk)),
+            opt(p.map(|p| p.churn_band.text(lang).to_owned())),
+            opt(p.and_then(|p| p.p_alive).map(|x| format!("{x:.4}"))),
+            opt(p.and_then(|p| p.clv).map(|x| format!("{x:.2}"))),
         ])?;
     }
     out.flush()?;

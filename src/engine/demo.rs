@@ -175,8 +175,8 @@ pub fn generate() -> Demo {
             _ => 0,
         };
         customers.push(Customer {
-            key: format!("C{:04}", i + 1),
-            name,
+            key: format!("C{:04}", i + 1).into(),
+            name: name.into(),
             industry: industry.to_owned(),
             region: region.to_owned(),
             size: size.to_owned(),
@@ -297,8 +297,8 @@ impl Demo {
             w.write_record([
                 date_from_day(l.day).format("%Y-%m-%d").to_string().as_str(),
                 &l.order_no,
-                &c.key,
-                &c.name,
+                &*c.key,
+                &*c.name,
                 l.category,
                 &format!("{:.2}", l.amount),
                 &format!("{:.2}", l.profit),
@@ -327,8 +327,8 @@ impl Demo {
                 .map(|d| date_from_day(d).format("%Y-%m-%d").to_string())
                 .unwrap_or_default();
             w.write_record([
-                &c.key,
-                &c.name,
+                &*c.key,
+                &*c.name,
                 &c.industry,
                 &c.region,
                 &c.size,

@@ -20,7 +20,7 @@ use super::model::{Day, InteractionKind};
 use super::period::month_start;
 use super::rank::percentile_ranks;
 use super::scan::{Context, CustomerFacts, Scan};
-use super::value::{Breakdown, Grade, LeftOut, weighted};
+use super::value::{Breakdown, Grade, LeftOut, tenth, weighted, weights_used};
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
@@ -36,6 +36,15 @@ pub enum LoyaltyCriterion {
 }
 
 impl LoyaltyCriterion {
+    pub const ALL: [LoyaltyCriterion; 6] = [
+        LoyaltyCriterion::Frequency,
+        LoyaltyCriterion::Coverage,
+        LoyaltyCriterion::Regularity,
+        LoyaltyCriterion::Tenure,
+        LoyaltyCriterion::Nps,
+        LoyaltyCriterion::Complaints,
+    ];
+
     pub fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (LoyaltyCriterion::Frequency, Lang::Zh) => "复购频次",
@@ -75,6 +84,19 @@ impl Default for LoyaltyWeights {
             tenure: 20.0,
             nps: 10.0,
             complaints: 10.0,
+        }
+    }
+}
+
+impl LoyaltyWeights {
+    pub fn of(&self, c: LoyaltyCriterion) -> f64 {
+        match c {
+            LoyaltyCriterion::Frequency => self.frequency,
+            LoyaltyCriterion::Coverage => self.coverage,
+            LoyaltyCriterion::Regularity => self.regularity,
+            LoyaltyCriterion::Tenure => self.tenure,
+            LoyaltyCriterion::Nps => self.nps,
+            LoyaltyCriterion::Complaints => self.complaints,
         }
     }
 }
@@ -233,6 +255,66 @@ fn interactions_of(ds: &super::model::Dataset, c: u32, as_of: Day) -> &[super::m
     &all[start..end]
 }
 
+/// What the value & loyalty page shows of the loyalty scores, as `ValueSummary` does for value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoyaltySummary {
+    /// The weights the scores use for the criteria not missing for everyone, summing to 1.
+    pub weights_used: Vec<(LoyaltyCriterion, f64)>,
+    /// Criteria no scored customer has data for (e.g. NPS without a customer table).
+    pub left_out_for_all: Vec<LoyaltyCriterion>,
+    /// Criteria some, but not all, scored customers lack, with how many lack each.
+    pub left_out_for_some: Vec<(LoyaltyCriterion, u32)>,
+    pub scored: u32,
+    /// Customers per grade, Excellent first.
+    pub grades: [u32; 4],
+    /// Customers per tenth of 0-100 (see `value::tenth`).
+    pub tenths: [u32; 10],
+}
+
+/// Collects the summary while the report rows are built.
+#[derive(Debug, Clone, Default)]
+pub struct LoyaltyTally {
+    scored: u32,
+    grades: [u32; 4],
+    tenths: [u32; 10],
+    left_out: [u32; 6],
+}
+
+impl LoyaltyTally {
+    pub fn add(&mut self, s: &LoyaltyScore) {
+        self.scored += 1;
+        self.grades[s.grade as usize] += 1;
+        self.tenths[tenth(s.score)] += 1;
+        for &c in &s.left_out {
+            self.left_out[c as usize] += 1;
+        }
+    }
+
+    pub fn finish(self, settings: &LoyaltySettings) -> LoyaltySummary {
+        let weights: Vec<_> = LoyaltyCriterion::ALL
+            .iter()
+            .map(|&c| (c, settings.weights.of(c)))
+            .collect();
+        let left_out_for_all: Vec<_> = LoyaltyCriterion::ALL
+            .iter()
+            .copied()
+            .filter(|&c| self.scored > 0 && self.left_out[c as usize] == self.scored)
+            .collect();
+        LoyaltySummary {
+            weights_used: weights_used(&weights, &left_out_for_all),
+            left_out_for_some: LoyaltyCriterion::ALL
+                .iter()
+                .map(|&c| (c, self.left_out[c as usize]))
+                .filter(|&(_, n)| n > 0 && n < self.scored)
+                .collect(),
+            left_out_for_all,
+            scored: self.scored,
+            grades: self.grades,
+            tenths: self.tenths,
+        }
+    }
+}
+
 /// Seed 000's loyalty x value layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Layer {
@@ -276,7 +358,12 @@ pub fn level(score: f64, cutoffs: [f64; 2]) -> usize {
 
 /// A when the two levels add up to 3 or more, B at 2, C below.
 pub fn layer(loyalty: f64, value: f64, cutoffs: [f64; 2]) -> Layer {
-    match level(loyalty, cutoffs) + level(value, cutoffs) {
+    layer_of_levels(level(loyalty, cutoffs), level(value, cutoffs))
+}
+
+/// The layer of a cell of the 3 x 3 grid (levels 0 low, 1 middle, 2 high).
+pub fn layer_of_levels(loyalty: usize, value: usize) -> Layer {
+    match loyalty + value {
         3.. => Layer::A,
         2 => Layer::B,
         _ => Layer::C,
@@ -329,6 +416,12 @@ mod tests {
         assert_eq!(g.cells[2][2], 1);
         assert_eq!(g.cells[0][2], 1);
         assert_eq!(g.layers, [1, 2, 0]);
+        // Row by row (loyalty low to high, value low to high): A where the levels add to 3+.
+        let cells: Vec<Layer> = (0..3)
+            .flat_map(|l| (0..3).map(move |v| layer_of_levels(l, v)))
+            .collect();
+        use Layer::{A, B, C};
+        assert_eq!(cells, [C, C, B, C, B, A, B, A, A]);
     }
 
     #[test]
@@ -400,5 +493,55 @@ mod tests {
             .find(|c| c.criterion == LoyaltyCriterion::Complaints)
             .unwrap();
         assert_eq!(complaints.raw, 1.0);
+
+        let mut tally = LoyaltyTally::default();
+        scores.iter().flatten().for_each(|s| tally.add(s));
+        let summary = tally.finish(&LoyaltySettings::default());
+        assert_eq!(summary.scored, 2);
+        // X 66 and Y about 67.8 are both good and in the 60s.
+        assert_eq!(summary.grades, [0, 2, 0, 0]);
+        assert_eq!(summary.tenths, [0, 0, 0, 0, 0, 0, 2, 0, 0, 0]);
+        // Both have every criterion but Y's regularity: nothing is missing for everyone.
+        assert!(summary.left_out_for_all.is_empty());
+        assert_eq!(
+            summary.left_out_for_some,
+            [(LoyaltyCriterion::Regularity, 1)]
+        );
+        assert_eq!(summary.weights_used[4], (LoyaltyCriterion::Nps, 0.1));
+    }
+
+    #[test]
+    fn without_interactions_or_nps_their_weight_goes_to_the_rest() {
+        let d = |m, day| day_from_ymd(2024, m, day).unwrap();
+        let mut b = DatasetBuilder::new();
+        let x = b.intern("X");
+        b.order(x, d(3, 1), 10.0, None);
+        let ds = b.build();
+        let ctx = Context::new(&ds, vec![x], d(6, 1), PeriodKind::Month, 12);
+        let facts = scan(&ctx);
+        let mut tally = LoyaltyTally::default();
+        score(&ctx, &facts, &LoyaltySettings::default())
+            .flatten()
+            .for_each(|s| tally.add(&s));
+        let summary = tally.finish(&LoyaltySettings::default());
+        assert_eq!(
+            summary.left_out_for_all,
+            [
+                LoyaltyCriterion::Regularity,
+                LoyaltyCriterion::Nps,
+                LoyaltyCriterion::Complaints
+            ]
+        );
+        // Frequency, coverage and tenure at 20 each: a third each.
+        let used: Vec<_> = summary.weights_used.iter().map(|w| w.0).collect();
+        assert_eq!(
+            used,
+            [
+                LoyaltyCriterion::Frequency,
+                LoyaltyCriterion::Coverage,
+                LoyaltyCriterion::Tenure
+            ]
+        );
+        assert!(summary.weights_used.iter().all(|w| close(w.1, 1.0 / 3.0)));
     }
 }

@@ -3,6 +3,7 @@
 //! stops is an emergency, a C or D one gets a wake-up call); the follow-up each transition
 //! calls for lives in `actions`. See docs/methods.md, "Tier migration".
 
+use super::actions::ActionKind;
 use super::scan::{Context, Scan};
 use super::tiers::{Tier, TierTable};
 use serde::{Deserialize, Serialize};
@@ -113,6 +114,24 @@ pub fn matrix(
     }
 }
 
+/// The follow-up a transition itself calls for (seed 003, seed 002), as the migration table
+/// shows it. `actions::decide` refines it per customer: a lost D customer gets no call, a
+/// returning one is welcomed back only after a real gap, and an unchanged tier gets a check-in
+/// only when the customer is overdue - so those transitions carry no follow-up here.
+pub fn follow_up(from: Origin, to: Tier) -> Option<ActionKind> {
+    use Origin as O;
+    match (from, to) {
+        (O::A | O::B, Tier::D) => Some(ActionKind::UrgentVisit),
+        (O::C | O::D, Tier::D) => Some(ActionKind::WakeUpCall),
+        (O::D, _) => Some(ActionKind::WelcomeBack),
+        (O::New, Tier::D) => None,
+        (O::New, _) => Some(ActionKind::Onboard),
+        (O::A, Tier::A) | (O::B, Tier::B) | (O::C, Tier::C) => None,
+        (from, to) if from.tier().is_some_and(|f| f < to) => Some(ActionKind::FindOutWhy),
+        _ => Some(ActionKind::KeepMomentum),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +182,38 @@ mod tests {
         assert_eq!(m.cell(Origin::New, Tier::C).customers, 1);
         assert_eq!(m.from_total(Origin::A), 2);
         assert_eq!(m.cells.iter().map(|c| c.customers).sum::<u32>(), 5);
+    }
+
+    #[test]
+    fn follow_up_per_transition() {
+        use ActionKind::*;
+        // Rows: from A, B, C, D, new; columns: to A, B, C, D (seed 003's table).
+        let expected = [
+            [None, Some(FindOutWhy), Some(FindOutWhy), Some(UrgentVisit)],
+            [
+                Some(KeepMomentum),
+                None,
+                Some(FindOutWhy),
+                Some(UrgentVisit),
+            ],
+            [
+                Some(KeepMomentum),
+                Some(KeepMomentum),
+                None,
+                Some(WakeUpCall),
+            ],
+            [
+                Some(WelcomeBack),
+                Some(WelcomeBack),
+                Some(WelcomeBack),
+                Some(WakeUpCall),
+            ],
+            [Some(Onboard), Some(Onboard), Some(Onboard), None],
+        ];
+        for (from, row) in Origin::ALL.into_iter().zip(expected) {
+            for (to, want) in Tier::ALL.into_iter().zip(row) {
+                assert_eq!(follow_up(from, to), want, "{from:?} -> {to:?}");
+            }
+        }
     }
 }

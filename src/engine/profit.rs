@@ -12,6 +12,7 @@
 use super::rank::float_key;
 use super::scan::{Context, Scan};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -44,6 +45,28 @@ pub struct ProfitAnalysis {
     pub hidden_gems: Vec<u32>,
     /// Rows, highest revenue first.
     pub low_earners: Vec<u32>,
+    /// `hidden_gems` and `low_earners` with their figures, in the same order, for views that
+    /// do not hold the customer rows (the app's page gets the report without them).
+    pub hidden_gem_details: Vec<ProfitRow>,
+    pub low_earner_details: Vec<ProfitRow>,
+}
+
+/// One customer's profit against its revenue over the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfitRow {
+    /// Index into `Report::customers`.
+    pub row: u32,
+    pub customer_id: Arc<str>,
+    pub name: Arc<str>,
+    pub revenue: f64,
+    pub profit: f64,
+    /// 1 = highest, among the customers with positive revenue (ties by customer key).
+    pub revenue_rank: u32,
+    pub profit_rank: u32,
+    pub revenue_share: f64,
+    pub profit_share: f64,
+    /// Profit / revenue (revenue is positive for every ranked customer).
+    pub margin: f64,
 }
 
 /// `None` without gross profit in the data.
@@ -88,12 +111,52 @@ pub fn analyze(ctx: &Context, scan: &Scan, settings: &ProfitSettings) -> Option<
             .window_profit
             .total_cmp(&f[a as usize].window_profit)
     });
+    // Profit rank of each ranked row: profit descending, key ascending.
+    let mut by_profit: Vec<(u64, u32, u32)> = with_revenue
+        .iter()
+        .map(|&r| {
+            let r = r as usize;
+            (!float_key(f[r].window_profit), ctx.key_pos[r], r as u32)
+        })
+        .collect();
+    by_profit.sort_unstable();
+    let mut rank_of = vec![(0u32, 0u32); f.len()];
+    for (i, &r) in with_revenue.iter().enumerate() {
+        rank_of[r as usize].0 = i as u32 + 1;
+    }
+    for (i, t) in by_profit.iter().enumerate() {
+        rank_of[t.2 as usize].1 = i as u32 + 1;
+    }
+    let details = |rows: &[u32]| -> Vec<ProfitRow> {
+        rows.iter()
+            .map(|&r| {
+                let (revenue, profit) = (f[r as usize].window_net, f[r as usize].window_profit);
+                let c = ctx.customer(r as usize);
+                ProfitRow {
+                    row: r,
+                    customer_id: c.key.clone(),
+                    name: c.name.clone(),
+                    revenue,
+                    profit,
+                    revenue_rank: rank_of[r as usize].0,
+                    profit_rank: rank_of[r as usize].1,
+                    revenue_share: revenue / total_revenue,
+                    profit_share: profit / total_profit,
+                    margin: profit / revenue,
+                }
+            })
+            .collect()
+    };
+    let hidden_gem_details = details(&hidden_gems);
+    let low_earner_details = details(&low_earners);
     Some(ProfitAnalysis {
         total_revenue,
         total_profit,
         margin: (total_revenue > 0.0).then(|| total_profit / total_revenue),
         hidden_gems,
         low_earners,
+        hidden_gem_details,
+        low_earner_details,
     })
 }
 
@@ -143,6 +206,20 @@ mod tests {
         assert!((a.total_profit - 200.0).abs() < 1e-9);
         assert_eq!(a.low_earners, [0]);
         assert_eq!(a.hidden_gems, [2]);
+        // By revenue: big 1, big2 2, gem 3; by profit: gem 60 first, big2 40, big 20 third.
+        let gem = &a.hidden_gem_details[0];
+        assert_eq!((gem.row, &*gem.customer_id), (2, "gem"));
+        assert_eq!((gem.revenue_rank, gem.profit_rank), (3, 1));
+        assert_eq!((gem.revenue, gem.profit), (100.0, 60.0));
+        assert!((gem.margin - 0.6).abs() < 1e-12);
+        assert!((gem.revenue_share - 0.1).abs() < 1e-12);
+        assert!((gem.profit_share - 0.3).abs() < 1e-12);
+        let big = &a.low_earner_details[0];
+        assert_eq!(
+            (&*big.customer_id, big.revenue_rank, big.profit_rank),
+            ("big", 1, 3)
+        );
+        assert!((big.margin - 0.05).abs() < 1e-12);
     }
 
     #[test]

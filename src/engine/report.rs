@@ -12,18 +12,19 @@ use super::filter::{self, Filter};
 use super::i18n::Lang;
 use super::kpi::{self, Kpis, ParetoPoint};
 use super::lifecycle::{self, LifecycleSettings, Stage};
-use super::loyalty::{self, Layer, LayerGrid, LoyaltyScore, LoyaltySettings};
+use super::loyalty::{self, Layer, LayerGrid, LoyaltyScore, LoyaltySettings, LoyaltySummary};
 use super::migration::{self, MigrationMatrix};
 use super::model::{CustomerId, Dataset, Day};
 use super::period::{Period, PeriodKind};
+use super::predict::RowPrediction;
 use super::profit::{self, ProfitAnalysis, ProfitSettings};
 use super::rank::float_key;
 use super::rfm::{self, Rfm, RfmSettings, RfmSummary};
 use super::scan::{self, Context};
 use super::tiers::{self, Metric, Tier, TierDistribution, TierHistory, TierSettings};
 use super::value::{self, ValueScore, ValueSettings, ValueSummary};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Everything the user can change; every field has a documented default, and a partial JSON
@@ -77,9 +78,9 @@ impl Default for Settings {
 pub struct CustomerRow {
     /// Index into `Dataset::customers`.
     pub index: CustomerId,
-    /// The customer key (code, or name when there is no code).
-    pub customer_id: String,
-    pub name: String,
+    /// The customer key (code, or name when there is no code), shared with the dataset.
+    pub customer_id: Arc<str>,
+    pub name: Arc<str>,
     /// Shared between the customers of one manager (a handful of names for 100,000 rows).
     pub manager: Arc<str>,
     pub orders: u32,
@@ -108,11 +109,11 @@ pub struct CustomerRow {
     pub layer: Option<Layer>,
     pub lifecycle: Stage,
     pub action: Option<Action>,
-    /// Extension point: churn risk 0-100, filled by the churn model (src/engine/churn.rs) after
-    /// `analyze`; `None` until it runs.
-    pub churn_risk: Option<f64>,
-    /// Extension point: customer lifetime value, filled by the CLV model (src/engine/clv/).
-    pub clv: Option<f64>,
+    /// Churn risk, P(alive), expected purchases, next order and CLV: filled by
+    /// `predict::predict` after `analyze` (`None` until then, and for customers without orders).
+    /// Boxed so that rows without it stay small.
+    #[serde(default)]
+    pub prediction: Option<Box<RowPrediction>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,6 +184,7 @@ pub struct Report {
     pub pareto: Vec<ParetoPoint>,
     pub rfm: RfmSummary,
     pub value: ValueSummary,
+    pub loyalty: LoyaltySummary,
     pub layers: LayerGrid,
     pub lifecycle: Vec<StageCount>,
     pub cohorts: Vec<Cohort>,
@@ -281,9 +283,10 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         &settings.rfm,
     );
     let mut value_tally = value::ValueTally::default();
+    let mut loyalty_tally = loyalty::LoyaltyTally::default();
     let mut layers = LayerGrid::default();
     let mut stages = [0u32; Stage::ALL.len()];
-    let mut managers: HashMap<&str, Arc<str>> = HashMap::new();
+    let mut managers: FxHashMap<&str, Arc<str>> = FxHashMap::default();
     let mut customers = Vec::with_capacity(n);
     for (row, ((rfm, value), loyalty)) in rfm_scores
         .into_iter()
@@ -321,9 +324,13 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         if let Some(v) = &value {
             value_tally.add(v);
         }
+        if let Some(l) = &loyalty {
+            loyalty_tally.add(l);
+        }
         stages[stage as usize] += 1;
         customers.push(CustomerRow {
             index: ctx.rows[row],
+            // Shared with the dataset: a reference count, not a copy.
             customer_id: c.key.clone(),
             name: c.name.clone(),
             manager: managers
@@ -348,8 +355,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
             layer,
             lifecycle: stage,
             action: actions::decide(&situation, &settings.lifecycle),
-            churn_risk: None,
-            clv: None,
+            prediction: None,
         });
     }
 
@@ -389,6 +395,7 @@ pub fn analyze(ds: &Dataset, settings: &Settings) -> Report {
         pareto: kpi::current_pareto(&ctx, &scan),
         rfm: rfm_summary,
         value: value_summary,
+        loyalty: loyalty_tally.finish(&settings.loyalty),
         layers,
         lifecycle,
         cohorts: cohort::cohorts(&ctx, &scan),
@@ -548,7 +555,7 @@ mod tests {
         // Actions: c1 urgent visit, then the upgrade (4000 at stake) before the newcomer (500).
         let list: Vec<(&str, ActionKind, Priority)> = r
             .actions()
-            .map(|(row, a)| (row.customer_id.as_str(), a.kind, a.priority))
+            .map(|(row, a)| (&*row.customer_id, a.kind, a.priority))
             .collect();
         assert_eq!(
             list,

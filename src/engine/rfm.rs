@@ -198,6 +198,10 @@ pub struct RfmSummary {
     pub segments: Vec<SegmentSummary>,
     /// `grid[r - 1][f - 1]`: customers with that R and F.
     pub grid: Vec<Vec<u32>>,
+    /// `grid_m[r - 1][f - 1]`: their mean M score; `None` for an empty cell.
+    pub grid_m: Vec<Vec<Option<f64>>>,
+    /// Customers with an RFM score (those with orders).
+    pub scored: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,6 +210,14 @@ pub struct SegmentSummary {
     pub segment_zh: String,
     pub customers: u32,
     pub net_revenue: f64,
+    /// Of the scored customers (0 when none is scored).
+    pub share: f64,
+    /// Of the scored customers' net revenue; `None` when that total is not positive.
+    pub revenue_share: Option<f64>,
+    /// Mean R, F and M scores of the segment's customers; `None` for an empty segment.
+    pub avg_r: Option<f64>,
+    pub avg_f: Option<f64>,
+    pub avg_m: Option<f64>,
 }
 
 /// `scores` pairs each scored customer with its net revenue.
@@ -222,25 +234,60 @@ pub fn summarize<'a>(
                 segment_zh: rule.segment_zh.clone(),
                 customers: 0,
                 net_revenue: 0.0,
+                share: 0.0,
+                revenue_share: None,
+                avg_r: None,
+                avg_f: None,
+                avg_m: None,
             });
         }
     }
     let mut grid = vec![vec![0u32; bins]; bins];
+    let mut m_sum = vec![vec![0u32; bins]; bins];
+    // Sums of R, F and M per segment.
+    let mut rfm_sum = vec![[0u32; 3]; segments.len()];
+    let (mut scored, mut total_net) = (0u32, 0.0);
     // Summary index per code, looked up once per code rather than once per customer.
     let mut by_code: Vec<Option<Option<usize>>> = vec![None; 1000];
     for (rfm, net) in scores {
-        grid[usize::from(rfm.r) - 1][usize::from(rfm.f) - 1] += 1;
+        let (r, f) = (usize::from(rfm.r) - 1, usize::from(rfm.f) - 1);
+        grid[r][f] += 1;
+        m_sum[r][f] += u32::from(rfm.m);
+        scored += 1;
+        total_net += net;
         let slot = by_code[usize::from(rfm.code)]
             .get_or_insert_with(|| segments.iter().position(|s| *s.segment == *rfm.segment));
         if let Some(i) = *slot {
             segments[i].customers += 1;
             segments[i].net_revenue += net;
+            for (sum, score) in rfm_sum[i].iter_mut().zip([rfm.r, rfm.f, rfm.m]) {
+                *sum += u32::from(score);
+            }
         }
     }
+    let mean = |sum: u32, n: u32| (n > 0).then(|| f64::from(sum) / f64::from(n));
+    for (s, sums) in segments.iter_mut().zip(&rfm_sum) {
+        s.share = if scored > 0 {
+            f64::from(s.customers) / f64::from(scored)
+        } else {
+            0.0
+        };
+        s.revenue_share = (total_net > 0.0).then(|| s.net_revenue / total_net);
+        s.avg_r = mean(sums[0], s.customers);
+        s.avg_f = mean(sums[1], s.customers);
+        s.avg_m = mean(sums[2], s.customers);
+    }
+    let grid_m = grid
+        .iter()
+        .zip(&m_sum)
+        .map(|(counts, sums)| counts.iter().zip(sums).map(|(&n, &m)| mean(m, n)).collect())
+        .collect();
     RfmSummary {
         bins: bins as u8,
         segments,
         grid,
+        grid_m,
+        scored,
     }
 }
 
@@ -381,7 +428,27 @@ mod tests {
             .find(|x| x.segment == "Loyal Customers")
             .unwrap();
         assert_eq!((loyal.customers, loyal.net_revenue), (2, 600.0));
+        // Loyal: 444 and 355 -> R (4+3)/2, F (4+5)/2, M (4+5)/2; 2 of 5 customers; net 600 of
+        // 100*3 + 50 + 100*3 + (30-50) + 80 = 710.
+        assert_eq!(
+            (loyal.avg_r, loyal.avg_f, loyal.avg_m),
+            (Some(3.5), Some(4.5), Some(4.5))
+        );
+        assert_eq!(loyal.share, 0.4);
+        assert_eq!(loyal.revenue_share, Some(600.0 / 710.0));
+        let champions = summary
+            .segments
+            .iter()
+            .find(|x| x.segment == "Champions")
+            .unwrap();
+        assert_eq!((champions.customers, champions.avg_r), (0, None));
+        assert_eq!(summary.scored, 5);
         assert_eq!(summary.grid[4][0], 1); // k2: R5 F1
+        assert_eq!(summary.grid_m[4][0], Some(2.0));
+        // R4 F4 holds only k10 (M 4); R3 F5 only k100 (M 5); R5 F5 is empty.
+        assert_eq!(summary.grid_m[3][3], Some(4.0));
+        assert_eq!(summary.grid_m[2][4], Some(5.0));
+        assert_eq!(summary.grid_m[4][4], None);
         assert_eq!(summary.grid.iter().flatten().sum::<u32>(), 5);
     }
 

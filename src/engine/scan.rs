@@ -129,7 +129,7 @@ pub fn keys_are_integers(ds: &Dataset) -> bool {
 /// Rank of each row in key order: numeric when every key of the data is an integer (ties of
 /// equal numbers, e.g. "7" and "007", by string), string (byte) order otherwise.
 fn key_positions(ds: &Dataset, rows: &[CustomerId]) -> Vec<u32> {
-    let key = |r: u32| ds.customers[rows[r as usize] as usize].key.as_str();
+    let key = |r: u32| &*ds.customers[rows[r as usize] as usize].key;
     let mut order: Vec<u32> = (0..rows.len() as u32).collect();
     if keys_are_integers(ds) {
         let numbers: Vec<i64> = rows

@@ -211,10 +211,20 @@ pub fn growth(recent: f64, earlier: f64) -> Option<f64> {
     (scale > 0.0).then(|| (recent - earlier) / scale)
 }
 
-/// Each row's percentile score of a criterion, NaN where the row has no value.
+/// Each row's percentile score of a criterion, NaN where the row has no value; empty when no
+/// row has one (a manual criterion without a customer table).
 fn percentile_column(rows: usize, raw: impl Fn(usize) -> Option<f64>) -> Vec<f64> {
-    let (present, values): (Vec<u32>, Vec<f64>) =
-        (0..rows).filter_map(|r| Some((r as u32, raw(r)?))).unzip();
+    // Sized up front: growing two vectors of 100,000 by doubling costs more than the ranking.
+    let (mut present, mut values) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    for r in 0..rows {
+        if let Some(x) = raw(r) {
+            present.push(r as u32);
+            values.push(x);
+        }
+    }
+    if present.is_empty() {
+        return Vec::new();
+    }
     let mut column = vec![f64::NAN; rows];
     for (r, p) in present.into_iter().zip(percentile_ranks(&values)) {
         column[r as usize] = p;
@@ -242,12 +252,26 @@ pub fn score<'a>(
             .then(|| growth(facts[r].recent_net, facts[r].earlier_net))
             .flatten()
     };
-    let manual = move |r: usize, field: fn(&Customer) -> Option<f64>| {
-        buyer(r).then(|| field(ctx.customer(r))).flatten()
+    // Whether any selected customer has each manual score: without a customer table none does,
+    // and the rows then skip reading 100,000 customer records three times over.
+    let mut has_manual = [false; 3];
+    for r in 0..facts.len() {
+        let c = ctx.customer(r);
+        has_manual[0] |= c.growth_potential.is_some();
+        has_manual[1] |= c.strategic_fit.is_some();
+        has_manual[2] |= c.influence.is_some();
+        if has_manual == [true; 3] {
+            break;
+        }
+    }
+    let manual = move |r: usize, k: usize, field: fn(&Customer) -> Option<f64>| {
+        (has_manual[k] && buyer(r))
+            .then(|| field(ctx.customer(r)))
+            .flatten()
     };
-    let manual_growth = move |r: usize| manual(r, |c| c.growth_potential);
-    let strategic = move |r: usize| manual(r, |c| c.strategic_fit);
-    let influence = move |r: usize| manual(r, |c| c.influence);
+    let manual_growth = move |r: usize| manual(r, 0, |c| c.growth_potential);
+    let strategic = move |r: usize| manual(r, 1, |c| c.strategic_fit);
+    let influence = move |r: usize| manual(r, 2, |c| c.influence);
     let n = facts.len();
     let (amount_s, margin_s, data_growth_s, manual_growth_s, strategic_s, influence_s) = (
         percentile_column(n, amount),
@@ -310,6 +334,37 @@ pub struct ValueSummary {
     pub left_out_for_all: Vec<ValueCriterion>,
     /// Customers per grade, Excellent first.
     pub grades: [u32; 4],
+    /// The weights the scores actually use: `weights` renormalised over the criteria that are
+    /// not left out for everyone (a customer missing some other criterion spreads its weight
+    /// further, as its breakdown shows).
+    pub weights_used: Vec<(ValueCriterion, f64)>,
+    /// Criteria some, but not all, scored customers lack, with how many lack each.
+    pub left_out_for_some: Vec<(ValueCriterion, u32)>,
+    /// Scored customers.
+    pub scored: u32,
+    /// Customers per tenth of the 0-100 scale: `tenths[k]` counts scores in `[10k, 10k + 10)`,
+    /// and 100 counts in the top tenth.
+    pub tenths: [u32; 10],
+}
+
+/// The tenth of 0-100 a score falls in, 100 in the top one.
+pub fn tenth(score: f64) -> usize {
+    ((score / 10.0).floor().max(0.0) as usize).min(9)
+}
+
+/// `weights` renormalised to sum to 1 over the criteria not in `left_out`; equal weights when
+/// those are all zero, as [`weighted`] does for a single customer.
+pub fn weights_used<C: Copy + PartialEq>(weights: &[(C, f64)], left_out: &[C]) -> Vec<(C, f64)> {
+    let kept: Vec<(C, f64)> = weights
+        .iter()
+        .filter(|(c, _)| !left_out.contains(c))
+        .map(|&(c, w)| (c, w.max(0.0)))
+        .collect();
+    let sum: f64 = kept.iter().map(|k| k.1).sum();
+    let n = kept.len() as f64;
+    kept.into_iter()
+        .map(|(c, w)| (c, if sum > 0.0 { w / sum } else { 1.0 / n }))
+        .collect()
 }
 
 /// Collects the summary while the rows are built, so nothing scans the rows again.
@@ -317,6 +372,7 @@ pub struct ValueSummary {
 pub struct ValueTally {
     scored: u32,
     grades: [u32; 4],
+    tenths: [u32; 10],
     /// How many scored customers lack each criterion.
     left_out: [u32; 5],
 }
@@ -325,6 +381,7 @@ impl ValueTally {
     pub fn add(&mut self, s: &ValueScore) {
         self.scored += 1;
         self.grades[s.grade as usize] += 1;
+        self.tenths[tenth(s.score)] += 1;
         for &c in &s.left_out {
             self.left_out[c as usize] += 1;
         }
@@ -342,14 +399,24 @@ impl ValueTally {
                 0.2
             }
         };
+        let weights: Vec<_> = ValueCriterion::ALL.iter().map(|&c| (c, share(c))).collect();
+        let left_out_for_all: Vec<_> = ValueCriterion::ALL
+            .iter()
+            .copied()
+            .filter(|&c| self.scored > 0 && self.left_out[c as usize] == self.scored)
+            .collect();
         ValueSummary {
-            weights: ValueCriterion::ALL.iter().map(|&c| (c, share(c))).collect(),
-            left_out_for_all: ValueCriterion::ALL
+            weights_used: weights_used(&weights, &left_out_for_all),
+            left_out_for_some: ValueCriterion::ALL
                 .iter()
-                .copied()
-                .filter(|&c| self.scored > 0 && self.left_out[c as usize] == self.scored)
+                .map(|&c| (c, self.left_out[c as usize]))
+                .filter(|&(_, n)| n > 0 && n < self.scored)
                 .collect(),
+            weights,
+            left_out_for_all,
             grades: self.grades,
+            scored: self.scored,
+            tenths: self.tenths,
         }
     }
 }
@@ -480,6 +547,21 @@ mod tests {
         assert_eq!(summary.grades, [0, 1, 1, 1]);
         assert!(summary.left_out_for_all.is_empty());
         assert_eq!(summary.weights[0], (ValueCriterion::Amount, 0.25));
+        // Nothing is missing for everyone, so the weights used are the configured ones; Z lacks
+        // four criteria, Y none, X none.
+        assert_eq!(summary.weights_used, summary.weights);
+        assert_eq!(
+            summary.left_out_for_some,
+            [
+                (ValueCriterion::Margin, 1),
+                (ValueCriterion::Growth, 1),
+                (ValueCriterion::StrategicFit, 1),
+                (ValueCriterion::Influence, 1)
+            ]
+        );
+        assert_eq!(summary.scored, 3);
+        // Z 0 -> tenth 0, Y 45 -> tenth 4, X 72.5 -> tenth 7.
+        assert_eq!(summary.tenths, [1, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
     }
 
     #[test]
@@ -509,5 +591,36 @@ mod tests {
                 ValueCriterion::Influence
             ]
         );
+        // Amount 25 and growth 20 remain: 25/45 and 20/45.
+        let used = &summary.weights_used;
+        assert_eq!(used.len(), 2);
+        assert_eq!(
+            (used[0].0, used[1].0),
+            (ValueCriterion::Amount, ValueCriterion::Growth)
+        );
+        assert!(close(used[0].1, 25.0 / 45.0) && close(used[1].1, 20.0 / 45.0));
+        assert!(summary.left_out_for_some.is_empty());
+        assert_eq!(summary.tenths, [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn tenths_and_weights_used_at_the_edges() {
+        assert_eq!(
+            [
+                tenth(0.0),
+                tenth(9.99),
+                tenth(10.0),
+                tenth(99.9),
+                tenth(100.0)
+            ],
+            [0, 0, 1, 9, 9]
+        );
+        let w = [("a", 0.25), ("b", 0.25), ("c", 0.5)];
+        assert_eq!(weights_used(&w, &["c"]), [("a", 0.5), ("b", 0.5)]);
+        assert_eq!(
+            weights_used(&[("a", 0.0), ("b", 0.0)], &[]),
+            [("a", 0.5), ("b", 0.5)]
+        );
+        assert!(weights_used(&w, &["a", "b", "c"]).is_empty());
     }
 }

@@ -36,6 +36,24 @@ pub struct FrequencyBucket {
     pub predicted_mean: f64,
 }
 
+/// Shortest and longest default holdout, in days.
+const HOLDOUT_DAYS: (i32, i32) = (28, 364);
+
+/// The split the app proposes for a validation run: `(calibration end, holdout end)` with the
+/// holdout ending on the last day before `as_of` and covering the last third of the history
+/// from `first_day` (4 to 52 weeks), so the calibration keeps two thirds - the proportions of
+/// the papers' CDNOW example (39 + 39 weeks) leaned towards more calibration data.
+/// `None` when the history is shorter than twice the shortest holdout.
+pub fn default_split(first_day: Day, as_of: Day) -> Option<(Day, Day)> {
+    let holdout_end = as_of - 1;
+    let history = holdout_end - first_day + 1;
+    if history < 2 * HOLDOUT_DAYS.0 {
+        return None;
+    }
+    let holdout = (history / 3).clamp(HOLDOUT_DAYS.0, HOLDOUT_DAYS.1);
+    Some((holdout_end - holdout, holdout_end))
+}
+
 /// `(calibration frequency, actual holdout purchases, predicted holdout purchases)` per customer.
 pub fn validate(holdout_end: Day, duration: f64, customers: &[(u32, u32, f64)]) -> Validation {
     let actual: f64 = customers.iter().map(|c| c.1 as f64).sum();
@@ -108,5 +126,17 @@ mod tests {
         assert_eq!(v.by_frequency[0].actual_mean, 0.5);
         assert_eq!(v.by_frequency[2].predicted_mean, 3.5);
         assert_eq!(validate(1, 1.0, &[(0, 0, 0.2)]).aggregate_error_pct, None);
+    }
+
+    #[test]
+    fn default_split_holds_out_the_last_third_within_bounds() {
+        // 300 days of history (days 0..=299, as of 300): the last 100 days are held out.
+        assert_eq!(default_split(0, 300), Some((199, 299)));
+        // Three years: capped at 52 weeks.
+        assert_eq!(default_split(0, 1095), Some((1094 - 364, 1094)));
+        // 60 days: a third is 20, raised to the 28-day minimum.
+        assert_eq!(default_split(0, 60), Some((59 - 28, 59)));
+        // 50 days cannot hold out 28 and keep as much for calibration.
+        assert_eq!(default_split(0, 50), None);
     }
 }

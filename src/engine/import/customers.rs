@@ -123,8 +123,8 @@ pub(super) fn read(
                 .unwrap_or_default()
         };
         let customer = Customer {
-            key: String::from_utf8_lossy(key).into_owned(),
-            name: text(0),
+            key: String::from_utf8_lossy(key).into(),
+            name: text(0).into(),
             industry: text(1),
             region: text(2),
             size: text(3),

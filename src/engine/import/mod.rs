@@ -553,7 +553,7 @@ impl Directory {
         let id = self.builder.customer(customer);
         self.keys.get_or_insert(key.as_bytes(), id);
         if named {
-            self.names.entry(name).or_insert(id);
+            self.names.entry(name.to_string()).or_insert(id);
         }
         self.named.push(named);
         self.managed.push(managed);
@@ -618,7 +618,7 @@ impl Directory {
             let name = trim_cell(name);
             if !name.is_empty() {
                 self.named[id as usize] = true;
-                self.builder.customer_mut(id).name = String::from_utf8_lossy(name).into_owned();
+                self.builder.customer_mut(id).name = String::from_utf8_lossy(name).into();
             }
         }
     }

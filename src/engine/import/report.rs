@@ -4,6 +4,7 @@
 //! (one entry per row), so nothing below the header is dropped without being counted.
 
 use super::mapping::Mapping;
+use crate::engine::export::csv_with_bom;
 use serde::{Deserialize, Serialize};
 
 /// Why a row could not be used.
@@ -148,35 +149,15 @@ impl TableReport {
 }
 
 fn rejected_csv(rows: &[Rejected]) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let write = |w: &mut csv::Writer<Vec<u8>>, r: [&str; 4]| {
-        w.write_record(r.map(neutralise).iter().map(|c| c.as_bytes()))
-            .expect("writing to memory cannot fail");
-    };
-    write(&mut w, ["line", "column", "value", "reason"]);
-    for r in rows {
-        write(
-            &mut w,
-            [&r.line.to_string(), &r.column, &r.value, r.reason.message()],
-        );
-    }
-    let bytes = w.into_inner().expect("writing to memory cannot fail");
-    let mut out = String::with_capacity(bytes.len() + 3);
-    out.push('\u{feff}');
-    out.push_str(&String::from_utf8(bytes).expect("the rows are UTF-8"));
-    out
-}
-
-/// OWASP's advice against CSV injection: a cell starting with `=`, `+`, `-`, `@`, tab or CR
-/// gets a leading apostrophe so spreadsheets show it as text.
-fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
+    let rows = rows.iter().map(|r| {
+        vec![
+            r.line.to_string(),
+            r.column.clone(),
+            r.value.clone(),
+            r.reason.message().to_owned(),
+        ]
+    });
+    csv_with_bom(&["line", "column", "value", "reason"], rows)
 }
 
 #[cfg(test)]

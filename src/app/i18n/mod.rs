@@ -1,4 +1,13 @@
 //! Every UI text in one typed table per language: a missing translation is a compile error.
+//! This module holds the shell's and the import's texts; each area of the app has its own
+//! table in a submodule, built the same way.
+
+pub mod analysis;
+pub mod clv;
+pub mod customers;
+pub mod scores;
+pub mod settings;
+pub mod workspace;
 
 use crate::engine::i18n::Lang;
 
@@ -77,6 +86,18 @@ pub struct Texts {
     pub tiers_note: &'static str,
     pub analysed_in: &'static str,
     pub of_revenue: &'static str,
+    pub nav_label: &'static str,
+    pub page_dashboard: &'static str,
+    pub page_tiers: &'static str,
+    pub page_rfm: &'static str,
+    pub page_value: &'static str,
+    pub page_clv: &'static str,
+    pub page_cohorts: &'static str,
+    pub page_customers: &'static str,
+    pub page_actions: &'static str,
+    pub page_settings: &'static str,
+    pub recomputing: &'static str,
+    pub no_data_open: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -154,6 +175,18 @@ pub static ZH: Texts = Texts {
     tiers_note: "按净销售额累计占比：A ≤ 80%，B ≤ 95%，其余 C；D = 本期无订单",
     analysed_in: "分析用时",
     of_revenue: "销售额占比",
+    nav_label: "页面",
+    page_dashboard: "总览",
+    page_tiers: "客户分级",
+    page_rfm: "RFM 分析",
+    page_value: "价值与忠诚度",
+    page_clv: "CLV 与流失",
+    page_cohorts: "同期群留存",
+    page_customers: "客户列表",
+    page_actions: "行动清单",
+    page_settings: "设置",
+    recomputing: "正在重新计算…",
+    no_data_open: "尚未打开数据",
 };
 
 pub static EN: Texts = Texts {
@@ -231,6 +264,18 @@ pub static EN: Texts = Texts {
     tiers_note: "By cumulative share of net revenue: A ≤ 80%, B ≤ 95%, the rest C; D = no order this period",
     analysed_in: "Analysed in",
     of_revenue: "of revenue",
+    nav_label: "Pages",
+    page_dashboard: "Dashboard",
+    page_tiers: "Tiers",
+    page_rfm: "RFM",
+    page_value: "Value & loyalty",
+    page_clv: "CLV & churn",
+    page_cohorts: "Cohorts",
+    page_customers: "Customers",
+    page_actions: "Actions",
+    page_settings: "Settings",
+    recomputing: "Recomputing…",
+    no_data_open: "No data is open",
 };
 
 pub fn texts(lang: Lang) -> &'static Texts {

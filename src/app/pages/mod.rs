@@ -1,0 +1,81 @@
+//! One module per page of an open dataset. Pages read the analysis from `AppState` and ask
+//! the worker for customer rows; none computes a figure itself.
+
+mod actions;
+mod clv;
+mod cohorts;
+mod customers;
+mod dashboard;
+mod rfm;
+mod settings;
+mod tiers;
+mod value;
+
+use super::i18n::texts;
+use super::protocol::Overview;
+use super::route::{Page, Route};
+use super::state::use_app;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// The page for `route`; analysis pages get the filter bar above them.
+pub fn page(route: &Route) -> AnyView {
+    let body = content(route);
+    if matches!(route, Route::Page(Page::Settings)) {
+        return body;
+    }
+    view! {
+        <settings::FilterBar />
+        {body}
+    }
+    .into_any()
+}
+
+fn content(route: &Route) -> AnyView {
+    match route {
+        Route::Customer(key) => {
+            let key = key.clone();
+            view! { <customers::Profile key=key /> }.into_any()
+        }
+        Route::Page(p) => match p {
+            Page::Dashboard => view! { <dashboard::Dashboard /> }.into_any(),
+            Page::Tiers => view! { <tiers::Tiers /> }.into_any(),
+            Page::Rfm => view! { <rfm::Rfm /> }.into_any(),
+            Page::Value => view! { <value::Value /> }.into_any(),
+            Page::Clv => view! { <clv::Clv /> }.into_any(),
+            Page::Cohorts => view! { <cohorts::Cohorts /> }.into_any(),
+            Page::Customers => view! { <customers::Customers /> }.into_any(),
+            Page::Actions => view! { <actions::Actions /> }.into_any(),
+            Page::Settings => view! { <settings::Settings /> }.into_any(),
+        },
+        Route::Start | Route::Import => ().into_any(),
+    }
+}
+
+/// Renders `body` with the current analysis, or a status line until the first one arrives.
+pub fn with_overview<V: IntoView + 'static>(
+    body: impl Fn(Arc<Overview>) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let state = use_app();
+    move || match state.overview.get() {
+        Some(o) => body(o).into_any(),
+        None => view! {
+            <p class="muted" role="status">{move || texts(state.lang.get()).recomputing}</p>
+        }
+        .into_any(),
+    }
+}
+
+/// A page's heading and its intro line.
+#[component]
+pub fn PageHead(
+    #[prop(into)] title: Signal<&'static str>,
+    #[prop(into, optional)] intro: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="page-head">
+            <h1>{title}</h1>
+            <p class="muted">{intro}</p>
+        </div>
+    }
+}
