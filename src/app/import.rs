@@ -318,10 +318,15 @@ fn FailureBox(failure: Failure) -> impl IntoView {
         place.push_str(&format!(", {} {column}", t().column));
     }
     let ambiguous = failure.ambiguous_dates;
+    let (kind, english) = (failure.kind.clone(), failure.message.clone());
+    let message = move || {
+        kind.as_ref()
+            .map_or_else(|| english.clone(), |k| i18n::import_error(k, lang.get()))
+    };
     view! {
         <div class="alert" role="alert">
             <strong>{move || t().import_failed}</strong>
-            <span>{(!place.is_empty()).then(|| format!("{place}: "))}{failure.message.clone()}</span>
+            <span>{(!place.is_empty()).then(|| format!("{place}: "))}{message}</span>
             {ambiguous.then(|| view! { <span>{move || t().ambiguous_hint}</span> })}
         </div>
     }
