@@ -500,8 +500,12 @@ fn ReportView(report: Arc<ImportReport>, elapsed_ms: f64, on_open: Callback<()>)
     };
     let skipped = report.skipped.clone();
     let rejected = report.rejected.clone();
-    let csv = report.rejected_csv();
-    let download = move |_| super::download::text("tierlens-rejected-rows.csv", &csv, "text/csv");
+    let report_for_csv = report.clone();
+    let download = move |_| {
+        let lang = lang.get_untracked();
+        let csv = report_for_csv.rejected_csv_with(|r| i18n::reason_label(r, lang));
+        super::download::text("tierlens-rejected-rows.csv", &csv, "text/csv")
+    };
     view! {
         <section class="report" data-testid="import-report" data-elapsed-ms=elapsed_ms.to_string()>
             <div class="page-head">
