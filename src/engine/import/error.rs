@@ -176,7 +176,11 @@ mod tests {
         ];
         for kind in kinds {
             let json = serde_json::to_string(&kind).unwrap();
-            assert_eq!(serde_json::from_str::<ErrorKind>(&json).unwrap(), kind, "{json}");
+            assert_eq!(
+                serde_json::from_str::<ErrorKind>(&json).unwrap(),
+                kind,
+                "{json}"
+            );
         }
         assert_eq!(
             serde_json::to_string(&ErrorKind::MissingColumn(TableKind::Orders, Field::Date))
