@@ -329,6 +329,21 @@ fn rejected_rows_say_line_column_value_and_reason() {
          7,价税合计,,missing amount\r\n\
          8,价税合计,'=1+2,unreadable number\r\n"
     );
+    // The app words the reasons in the user's language.
+    let chinese = |r: Reason| match r {
+        Reason::MissingCustomer => "缺少客户",
+        Reason::UnreadableNumber => "无法识别的数字",
+        _ => "其他",
+    };
+    assert_eq!(
+        report.rejected_csv_with(chinese).lines().nth(1),
+        Some("3,客户编码,,缺少客户")
+    );
+    assert!(
+        report
+            .rejected_csv_with(chinese)
+            .ends_with("8,价税合计,'=1+2,无法识别的数字\r\n")
+    );
 }
 
 #[test]

@@ -318,10 +318,15 @@ fn FailureBox(failure: Failure) -> impl IntoView {
         place.push_str(&format!(", {} {column}", t().column));
     }
     let ambiguous = failure.ambiguous_dates;
+    let (kind, english) = (failure.kind.clone(), failure.message.clone());
+    let message = move || {
+        kind.as_ref()
+            .map_or_else(|| english.clone(), |k| i18n::import_error(k, lang.get()))
+    };
     view! {
         <div class="alert" role="alert">
             <strong>{move || t().import_failed}</strong>
-            <span>{(!place.is_empty()).then(|| format!("{place}: "))}{failure.message.clone()}</span>
+            <span>{(!place.is_empty()).then(|| format!("{place}: "))}{message}</span>
             {ambiguous.then(|| view! { <span>{move || t().ambiguous_hint}</span> })}
         </div>
     }
@@ -495,8 +500,12 @@ fn ReportView(report: Arc<ImportReport>, elapsed_ms: f64, on_open: Callback<()>)
     };
     let skipped = report.skipped.clone();
     let rejected = report.rejected.clone();
-    let csv = report.rejected_csv();
-    let download = move |_| super::download::text("tierlens-rejected-rows.csv", &csv, "text/csv");
+    let report_for_csv = report.clone();
+    let download = move |_| {
+        let lang = lang.get_untracked();
+        let csv = report_for_csv.rejected_csv_with(|r| i18n::reason_label(r, lang));
+        super::download::text("tierlens-rejected-rows.csv", &csv, "text/csv")
+    };
     view! {
         <section class="report" data-testid="import-report" data-elapsed-ms=elapsed_ms.to_string()>
             <div class="page-head">

@@ -9,7 +9,7 @@ use super::store::{StoreRequest, StoreResponse};
 use crate::engine::clv::ClvReport;
 use crate::engine::filter::FilterOptions;
 use crate::engine::i18n::Lang;
-use crate::engine::import::{ImportOptions, ImportReport, Preview, Progress, TableKind};
+use crate::engine::import::{ErrorKind, ImportOptions, ImportReport, Preview, Progress, TableKind};
 use crate::engine::model::{Dataset, Day};
 use crate::engine::predict::Prediction;
 use crate::engine::profile::Profile;
@@ -124,6 +124,10 @@ pub struct Failure {
     /// The dates read both day-first and month-first: ask which.
     pub ambiguous_dates: bool,
     pub cancelled: bool,
+    /// The import's error, for the page to word in the user's language (`message` is
+    /// English); `None` for failures that are not about a file.
+    #[serde(default)]
+    pub kind: Option<ErrorKind>,
 }
 
 impl Failure {
@@ -136,6 +140,7 @@ impl Failure {
             message,
             ambiguous_dates: false,
             cancelled: false,
+            kind: None,
         }
     }
 }

@@ -259,6 +259,7 @@ fn failure(e: &ImportError) -> Failure {
         message: e.message(),
         ambiguous_dates: matches!(e.kind, ErrorKind::AmbiguousDates { .. }),
         cancelled: matches!(e.kind, ErrorKind::Cancelled),
+        kind: Some(e.kind.clone()),
     }
 }
 

@@ -285,7 +285,7 @@ pub fn texts(lang: Lang) -> &'static Texts {
     }
 }
 
-use crate::engine::import::{Field, Reason, SkipReason, Stage};
+use crate::engine::import::{ErrorKind, Field, Reason, SkipReason, Stage, TableKind};
 
 pub fn field_label(field: Field, lang: Lang) -> &'static str {
     use Field::*;
@@ -345,6 +345,120 @@ pub fn skip_label(reason: SkipReason, lang: Lang) -> &'static str {
         SkipReason::RepeatedHeader => ("重复表头", "repeated header"),
     };
     pick(lang, zh, en)
+}
+
+/// Why a file cannot be imported, in the user's language (the engine's
+/// `ImportError::message` is the command line's English, with its `--map` advice).
+pub fn import_error(kind: &ErrorKind, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let t = texts(lang);
+    let list = |items: &[String]| {
+        let quoted: Vec<String> = items.iter().map(|s| format!("“{s}”")).collect();
+        quoted.join(if zh { "、" } else { ", " })
+    };
+    let label = |field: Field| field_label(field, lang);
+    match kind {
+        ErrorKind::Empty => pick(lang, "文件是空的", "The file is empty").into(),
+        ErrorKind::Binary => pick(
+            lang,
+            "不是文本表格（CSV、TSV）或电子表格（xlsx、xls、ods）",
+            "Not a text table (CSV, TSV) or a spreadsheet (xlsx, xls, ods)",
+        )
+        .into(),
+        ErrorKind::Spreadsheet(e) if zh => format!("无法读取此电子表格：{e}"),
+        ErrorKind::Spreadsheet(e) => format!("Cannot read the spreadsheet: {e}"),
+        ErrorKind::NoSheet { sheet, .. } if sheet.is_empty() => {
+            pick(lang, "工作簿中没有工作表", "The workbook has no sheets").into()
+        }
+        ErrorKind::NoSheet { sheet, sheets } if zh => {
+            format!("没有名为“{sheet}”的工作表；工作簿中有 {}", list(sheets))
+        }
+        ErrorKind::NoSheet { sheet, sheets } => {
+            format!(
+                "No sheet named “{sheet}”; the workbook has {}",
+                list(sheets)
+            )
+        }
+        ErrorKind::NoHeader(table) => {
+            let second = match table {
+                TableKind::Customers => "行业/地区/Industry",
+                TableKind::Orders | TableKind::Interactions => "单据日期/日期/InvoiceDate",
+            };
+            let rows = crate::engine::import::header::HEADER_SEARCH_ROWS;
+            let key = "客户编码/客户名称/CustomerID";
+            if zh {
+                format!("前 {rows} 行中没有找到表头，应有 {key} 和 {second} 这样的列")
+            } else {
+                format!(
+                    "No header row in the first {rows} rows: expected columns such as {key} and {second}"
+                )
+            }
+        }
+        ErrorKind::MissingColumn(table, field) => {
+            let examples = field.synonyms(*table).iter().take(3).copied();
+            let examples: Vec<&str> = examples.collect();
+            if zh {
+                format!(
+                    "没有“{}”列（表头如 {}）；请在“{}”中选择",
+                    label(*field),
+                    examples.join("、"),
+                    t.mapping
+                )
+            } else {
+                format!(
+                    "No {} column (headers such as {}); choose one under {}",
+                    label(*field),
+                    examples.join(", "),
+                    t.mapping
+                )
+            }
+        }
+        ErrorKind::MissingAmount if zh => format!(
+            "没有金额列（价税合计、金额、Amount……），也没有数量和单价；请在“{}”中选择",
+            t.mapping
+        ),
+        ErrorKind::MissingAmount => format!(
+            "No amount column (价税合计, 金额, Amount...), nor quantity and unit price; choose one under {}",
+            t.mapping
+        ),
+        ErrorKind::UnknownColumn { field, headers } if zh => format!(
+            "“{}”对应的列不在表头中；表头为 {}",
+            label(*field),
+            list(headers)
+        ),
+        ErrorKind::UnknownColumn { field, headers } => format!(
+            "{} is mapped to a column the header does not have; the header has {}",
+            label(*field),
+            list(headers)
+        ),
+        ErrorKind::AmbiguousDates { example } if zh => format!(
+            "“{example}”这样的日期既可读作{}，也可读作{}，文件中没有能区分的日期",
+            t.date_dmy, t.date_mdy
+        ),
+        ErrorKind::AmbiguousDates { example } => format!(
+            "Dates such as “{example}” read both as {} and as {}, and no date in the file settles it",
+            t.date_dmy, t.date_mdy
+        ),
+        ErrorKind::MixedDateOrder {
+            month_first_line,
+            month_first,
+            day_first,
+        } if zh => format!(
+            "“{day_first}”只能读作{}，而“{month_first}”（第 {month_first_line} 行）只能读作{}；请选择{}",
+            t.date_dmy, t.date_mdy, t.date_order
+        ),
+        ErrorKind::MixedDateOrder {
+            month_first_line,
+            month_first,
+            day_first,
+        } => format!(
+            "“{day_first}” only reads as {} but “{month_first}” (line {month_first_line}) only as {}; choose the {}",
+            t.date_dmy,
+            t.date_mdy,
+            t.date_order.to_lowercase()
+        ),
+        ErrorKind::Cancelled => t.cancelled.into(),
+    }
 }
 
 pub fn stage_label(stage: Stage, lang: Lang) -> &'static str {

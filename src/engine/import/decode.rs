@@ -43,10 +43,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
 /// Decodes at most the first `limit` bytes (cut back to a whole character), for previews of
 /// large files. The encoding is decided from those bytes.
 pub fn decode_prefix(bytes: &[u8], limit: usize) -> Result<Decoded<'_>, DecodeError> {
-    let (encoding, bom) = detect(&bytes[..bytes.len().min(limit.saturating_add(4))]);
+    let (encoding, bom, utf8) = detect(&bytes[..bytes.len().min(limit.saturating_add(4))]);
     let body = &bytes[bom..];
     let body = &body[..body.len().min(limit)];
-    let text: Cow<str> = if encoding == UTF_8 {
+    let text: Cow<str> = if let Some(text) = utf8 {
+        // Validated once, by `detect`; a preview may cut through a last character.
+        let mut end = body.len().min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Cow::Borrowed(&text[..end])
+    } else if encoding == UTF_8 {
         match std::str::from_utf8(body) {
             Ok(t) => Cow::Borrowed(t),
             // A cut through the last character of a preview.
@@ -90,10 +97,11 @@ fn encoding_name(encoding: &'static Encoding) -> &'static str {
     }
 }
 
-/// The encoding and the length of its byte-order mark.
-fn detect(bytes: &[u8]) -> (&'static Encoding, usize) {
+/// The encoding, the length of its byte-order mark, and the text when the bytes (without a
+/// mark) are valid UTF-8 as a whole, so that they are validated only once.
+fn detect(bytes: &[u8]) -> (&'static Encoding, usize, Option<&str>) {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
-        return (encoding, bom);
+        return (encoding, bom, None);
     }
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() >= 4 {
@@ -108,16 +116,16 @@ fn detect(bytes: &[u8]) -> (&'static Encoding, usize) {
         // ASCII in UTF-16 has a zero in every other byte; CJK text has few, so ask for a
         // clear majority on one side and almost none on the other.
         if zero_odd * 10 > pairs * 3 && zero_even * 20 < pairs {
-            return (UTF_16LE, 0);
+            return (UTF_16LE, 0, None);
         }
         if zero_even * 10 > pairs * 3 && zero_odd * 20 < pairs {
-            return (UTF_16BE, 0);
+            return (UTF_16BE, 0, None);
         }
     }
     match std::str::from_utf8(bytes) {
-        Ok(_) => (UTF_8, 0),
-        Err(e) if e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4 => (UTF_8, 0),
-        Err(_) => (GBK, 0),
+        Ok(text) => (UTF_8, 0, Some(text)),
+        Err(e) if e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4 => (UTF_8, 0, None),
+        Err(_) => (GBK, 0, None),
     }
 }
 

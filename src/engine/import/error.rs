@@ -2,6 +2,7 @@
 
 use super::mapping::{Field, TableKind};
 use super::parse::DateOrder;
+use serde::{Deserialize, Serialize};
 
 /// A file that cannot be used at all. Rows that are merely bad are not errors: they are
 /// rejected and reported (see [`super::report::Rejected`]).
@@ -15,7 +16,10 @@ pub struct ImportError {
     pub kind: ErrorKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// What went wrong, in data rather than words, so that the app can say it in the user's
+/// language ([`ImportError::message`] is the English of the CLI).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     Empty,
     Binary,
@@ -151,3 +155,37 @@ impl std::fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The app's worker sends the kind to the page as JSON.
+    #[test]
+    fn kinds_round_trip_through_json() {
+        let kinds = [
+            ErrorKind::Empty,
+            ErrorKind::NoHeader(TableKind::Customers),
+            ErrorKind::MissingColumn(TableKind::Orders, Field::Date),
+            ErrorKind::MixedDateOrder {
+                month_first_line: 7,
+                month_first: "04/13/2025".into(),
+                day_first: "13/04/2025".into(),
+            },
+            ErrorKind::Cancelled,
+        ];
+        for kind in kinds {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ErrorKind>(&json).unwrap(),
+                kind,
+                "{json}"
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&ErrorKind::MissingColumn(TableKind::Orders, Field::Date))
+                .unwrap(),
+            r#"{"missing_column":["orders","date"]}"#
+        );
+    }
+}

@@ -117,7 +117,7 @@ fn label_at(row: &Row, i: usize) -> bool {
 /// starts as a label can (a CJK character from 0xE5..0xE7, "to", "su" or "gr" in any case)
 /// or with a space that must be trimmed first.
 #[inline(always)]
-fn may_be_label(cell: &[u8]) -> bool {
+pub(crate) fn may_be_label(cell: &[u8]) -> bool {
     match cell {
         [first, rest @ ..] => match LABEL_START[*first as usize] {
             0 => false,

@@ -698,3 +698,31 @@ fn unknown_column(
     )
     .at(line, Some(e.column))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys that agree in length and ends, short and long, are told apart.
+    #[test]
+    fn the_directory_tells_alike_keys_apart() {
+        let mut dir = Directory::default();
+        let keys: [&[u8]; 8] = [
+            b"C0001",
+            b"C0002",
+            b"C0001",
+            "上海恒达贸易有限公司".as_bytes(),
+            "上海恒运贸易有限公司".as_bytes(),
+            "上海恒达贸易有限公司".as_bytes(),
+            b"",
+            b"C0002",
+        ];
+        let ids: Vec<CustomerId> = keys
+            .iter()
+            .map(|k| dir.find(k).unwrap_or_else(|| dir.create(k)))
+            .collect();
+        assert_eq!(ids, vec![0, 1, 0, 2, 3, 2, 4, 1]);
+        let ds = dir.builder.build();
+        assert_eq!(&*ds.customers[3].key, "上海恒运贸易有限公司");
+    }
+}

@@ -6,10 +6,10 @@
 //! together), and dates go through the [`DateCache`]. Lines are summed into orders as they
 //! come; days are attached at the end, once the file has settled the day/month order.
 
-use super::header::is_total_line;
+use super::header::{is_total_line, may_be_label};
 use super::intern::Interner;
 use super::mapping::{Field, Mapping};
-use super::parse::{DateCache, Number, normalise_key, parse_number, same_bytes};
+use super::parse::{DateCache, Number, normalise_key, parse_number, same_bytes, trim_cell};
 use super::table::Row;
 use super::{
     Directory, ImportError, ImportOptions, ImportReport, Prepared, Progress, Reason, SkipReason,
@@ -109,14 +109,16 @@ pub(super) fn read(
         paid: Vec::new(),
     };
     let cancel = options.cancel_prefix.as_deref().map(str::as_bytes);
-    // Order numbers and the (first) order of each, sized for orders of three lines or more
-    // (the table grows, once or twice, for files of shorter orders).
+    // Order numbers and the (first) order of each.
+    // Orders of three lines or more, as most exports have (the vectors grow for others).
+    let orders_expected = table.loaded.estimated_rows() / 3;
+    pass.accs.reserve(orders_expected);
     let mut numbers = Interner::with_capacity(if c.order_no.is_some() {
-        table.loaded.estimated_rows() / 3
+        orders_expected
     } else {
         0
     });
-    let mut order_of_number: Vec<u32> = Vec::new();
+    let mut order_of_number: Vec<u32> = Vec::with_capacity(numbers.capacity());
     // Orders of a number already used by another customer, by (customer, first order).
     let mut by_customer_no: FxHashMap<(CustomerId, u32), u32> = FxHashMap::default();
     let mut by_day: FxHashMap<u64, u32> = FxHashMap::default();
@@ -125,6 +127,9 @@ pub(super) fn read(
     let mut last: Option<u32> = None;
     let mut rows = table.data_rows();
     let key_cells = [Some(c.customer), Some(c.date), c.order_no];
+    // When the first column is a key column, a row whose first cell is filled is a total
+    // line only if a key cell is a total label.
+    let first_is_key = key_cells.contains(&Some(0));
     let has_terms = c.due.is_some() || c.paid.is_some();
     let mut record = Row::default();
 
@@ -135,11 +140,19 @@ pub(super) fn read(
             super::stage(progress, Stage::Orders, rows.fraction(), table.name)?;
         }
         let cell = |i: usize| record.get(i).unwrap_or_default();
-        let key = normalise_key(cell(c.customer));
-        if is_total_line(&record, &key_cells) {
+        let (key_cell, date_cell) = (cell(c.customer), cell(c.date));
+        let no_cell = c.order_no.map(cell);
+        // The cheap test of every cell `is_total_line` looks at, before the full test.
+        let maybe_total = may_be_label(key_cell)
+            || may_be_label(date_cell)
+            || no_cell.is_some_and(may_be_label)
+            || !first_is_key
+            || trim_cell(cell(0)).is_empty();
+        if maybe_total && is_total_line(&record, &key_cells) {
             tally.skip(line, SkipReason::Total);
             continue;
         }
+        let key = normalise_key(key_cell);
         if key.is_empty() || key == table.headers[c.customer].as_bytes() {
             if tally.skip_blank_or_header(table, &record, line) {
                 continue;
@@ -155,7 +168,7 @@ pub(super) fn read(
                 continue;
             }
         }
-        let date = match read_date(&mut pass.dates, cell(c.date), line, c.date) {
+        let date = match read_date(&mut pass.dates, date_cell, line, c.date) {
             Ok(Some(id)) => id,
             Ok(None) => {
                 tally.reject(table, line, c.date, cell(c.date), Reason::MissingDate);
@@ -211,10 +224,7 @@ pub(super) fn read(
         }
 
         // Returns and cancellations are netted in as negative amounts.
-        let order_no = c
-            .order_no
-            .map(|i| normalise_key(cell(i)))
-            .filter(|n| !n.is_empty());
+        let order_no = no_cell.map(normalise_key).filter(|n| !n.is_empty());
         let cancelled = cancel.is_some_and(|p| order_no.is_some_and(|n| n.starts_with(p)));
         let mut profit = profit.map_or(0.0, |p| p.value);
         if amount < 0.0 || quantity.is_some_and(|q| q.value < 0.0) || cancelled {

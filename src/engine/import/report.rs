@@ -137,24 +137,30 @@ impl ImportReport {
     /// mark (so Excel opens Chinese text correctly), and cells that a spreadsheet would run
     /// as a formula prefixed with an apostrophe.
     pub fn rejected_csv(&self) -> String {
-        rejected_csv(&self.rejected)
+        rejected_csv(&self.rejected, Reason::message)
+    }
+
+    /// As [`ImportReport::rejected_csv`] with each reason worded by `reason` (the app's, in
+    /// the user's language; the column names stay as they are, for programs).
+    pub fn rejected_csv_with(&self, reason: impl Fn(Reason) -> &'static str) -> String {
+        rejected_csv(&self.rejected, reason)
     }
 }
 
 impl TableReport {
     /// As [`ImportReport::rejected_csv`].
     pub fn rejected_csv(&self) -> String {
-        rejected_csv(&self.rejected)
+        rejected_csv(&self.rejected, Reason::message)
     }
 }
 
-fn rejected_csv(rows: &[Rejected]) -> String {
+fn rejected_csv(rows: &[Rejected], reason: impl Fn(Reason) -> &'static str) -> String {
     let rows = rows.iter().map(|r| {
         vec![
             r.line.to_string(),
             r.column.clone(),
             r.value.clone(),
-            r.reason.message().to_owned(),
+            reason(r.reason).to_owned(),
         ]
     });
     csv_with_bom(&["line", "column", "value", "reason"], rows)
