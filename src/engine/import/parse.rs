@@ -420,7 +420,7 @@ fn civil_day(year: i32, month: u32, day: u32) -> Option<Day> {
         2 => 28,
         _ => return None,
     };
-    if !(1..=days_in_month).contains(&day) || year < 1 {
+    if !(1..=days_in_month).contains(&day) {
         return None;
     }
     let y = if month <= 2 { year - 1 } else { year };
