@@ -170,7 +170,10 @@ pub fn fit(observations: &[Observation], penalizer: f64) -> Option<Estimate> {
     let minimum = optimize::minimize(
         |theta, grad| data.objective(theta, grad, penalizer),
         &start,
-        &Options::default(),
+        &Options {
+            max_abs_x: super::MAX_LOG_PARAMETER,
+            ..Options::default()
+        },
     );
     let p: Vec<f64> = minimum.x.iter().map(|v| v.exp()).collect();
     let params = BgNbdParams {

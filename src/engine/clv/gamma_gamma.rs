@@ -85,7 +85,10 @@ pub fn fit(spend: &[(u32, f64)]) -> Option<Estimate> {
     let minimum = optimize::minimize(
         |theta, grad| data.objective(theta, grad),
         &[0.1; 3], // `lifetimes`' starting point
-        &Options::default(),
+        &Options {
+            max_abs_x: super::MAX_LOG_PARAMETER,
+            ..Options::default()
+        },
     );
     let params = GammaGammaParams {
         p: minimum.x[0].exp(),

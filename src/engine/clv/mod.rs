@@ -31,9 +31,11 @@ pub const MIN_REPEAT_BUYERS: usize = 30;
 pub const MIN_HISTORY_DAYS: i32 = 90;
 /// Repeat buyers with a positive average spend, for the Gamma-Gamma fit.
 pub const MIN_SPEND_CUSTOMERS: usize = 20;
-/// A fitted log-parameter beyond ±30 (a factor 1e13) means the likelihood has no interior
-/// maximum on this data (e.g. nobody seems to drop out): not a usable fit.
-const MAX_LOG_PARAMETER: f64 = 30.0;
+/// A log-parameter beyond ±14 (a parameter above 1.2 million or below 1e-6, scaled as the
+/// optimiser sees it) means the likelihood keeps rising towards the edge of the parameter
+/// space (e.g. nobody seems to drop out, or every customer spends alike): the fits stop
+/// there and report it instead of following the ridge for thousands of evaluations.
+pub(super) const MAX_LOG_PARAMETER: f64 = 14.0;
 /// A next order more than a century away is "not expected": no date.
 const MAX_NEXT_ORDER_DAYS: f64 = 36_525.0;
 
@@ -145,10 +147,12 @@ impl FitProblem {
                 outcome_text(*outcome, lang)
             ),
             (FitProblem::ParameterRunaway { parameter, value }, Lang::En) => format!(
-                "parameter {parameter} ran off to {value:.3e}: the data do not determine the model (for example, no sign of customers dropping out)"
+                "parameter {parameter} ran off to {value:.3e}: the data do not determine the model ({})",
+                runaway_hint(parameter, lang)
             ),
             (FitProblem::ParameterRunaway { parameter, value }, Lang::Zh) => format!(
-                "参数 {parameter} 趋于 {value:.3e}：数据无法确定模型（例如看不出客户流失的迹象）"
+                "参数 {parameter} 趋于 {value:.3e}：数据无法确定模型（{}）",
+                runaway_hint(parameter, lang)
             ),
             (FitProblem::HeavyTailedSpend { q }, Lang::En) => format!(
                 "spend model q = {q:.3} ≤ 1: spend per order is too uneven for an average to exist; no spend or CLV figures"
@@ -162,6 +166,18 @@ impl FitProblem {
     }
 }
 
+/// What a parameter running off says about the data: which heterogeneity the data lack.
+fn runaway_hint(parameter: &str, lang: Lang) -> &'static str {
+    match (parameter, lang) {
+        ("r" | "alpha", Lang::En) => "purchase rates hardly differ between customers",
+        ("r" | "alpha", Lang::Zh) => "客户之间的购买频率几乎没有差异",
+        ("p" | "q" | "gamma", Lang::En) => "spend per order hardly differs between customers",
+        ("p" | "q" | "gamma", Lang::Zh) => "客户之间的单笔消费几乎没有差异",
+        (_, Lang::En) => "for example, no sign of customers dropping out",
+        (_, Lang::Zh) => "例如看不出客户流失的迹象",
+    }
+}
+
 fn outcome_text(outcome: Outcome, lang: Lang) -> &'static str {
     match (outcome, lang) {
         (Outcome::Converged, Lang::En) => "converged",
@@ -172,6 +188,8 @@ fn outcome_text(outcome: Outcome, lang: Lang) -> &'static str {
         (Outcome::NonFinite, Lang::Zh) => "似然函数值无效",
         (Outcome::Stalled, Lang::En) => "no further improvement possible",
         (Outcome::Stalled, Lang::Zh) => "无法继续改进",
+        (Outcome::Runaway, Lang::En) => "a parameter ran off to the edge",
+        (Outcome::Runaway, Lang::Zh) => "参数趋于边界",
     }
 }
 
@@ -829,6 +847,35 @@ mod tests {
             "{text}"
         );
         assert!(report.predictions.is_empty() && report.validation.is_none());
+        // The search stops at the bound instead of following the ridge with the simplex.
+        assert!(bg.status.evaluations < 100, "{}", bg.status.evaluations);
+    }
+
+    #[test]
+    fn customers_who_all_spend_alike_leave_the_spend_model_without_a_maximum() {
+        // Every order is 100: no spread within or between customers, so the Gamma shapes run
+        // off. The fit stops at the bound and says which heterogeneity is missing.
+        let mut b = DatasetBuilder::new();
+        for i in 0..120 {
+            let c = b.intern(&format!("C{i}"));
+            for k in 0..4 {
+                b.order(c, i + k * (10 + i % 13), 100.0, None);
+            }
+        }
+        let report = fit(&b.build(), &ClvSettings::new(400));
+        let gg = report.gamma_gamma.unwrap();
+        let Some(problem @ FitProblem::ParameterRunaway { parameter, .. }) = &gg.status.problem
+        else {
+            panic!("{gg:?}");
+        };
+        assert!(["p", "q", "gamma"].contains(&parameter.as_str()), "{gg:?}");
+        assert!(
+            problem
+                .text(Lang::En)
+                .ends_with("(spend per order hardly differs between customers)")
+        );
+        assert!(gg.status.evaluations < 100, "{}", gg.status.evaluations);
+        assert!(report.predictions.iter().all(|p| p.clv.is_none()));
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub enum Outcome {
     NonFinite,
     /// No step along the search direction lowered the objective, yet the gradient is not small.
     Stalled,
+    /// A coordinate left the box `Options::max_abs_x`: the objective keeps falling towards
+    /// the edge of the parameter space and has no minimum inside it.
+    Runaway,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +35,9 @@ pub struct Options {
     pub max_iterations: usize,
     /// Largest change of any coordinate in one BFGS step (a factor e^2 on a parameter).
     pub max_step: f64,
+    /// The search stops ([`Outcome::Runaway`]) once a coordinate's magnitude exceeds this:
+    /// chasing a minimum at infinity along a flat ridge costs thousands of evaluations.
+    pub max_abs_x: f64,
 }
 
 impl Default for Options {
@@ -40,6 +46,7 @@ impl Default for Options {
             gradient_tolerance: 1e-9,
             max_iterations: 500,
             max_step: 2.0,
+            max_abs_x: f64::INFINITY,
         }
     }
 }
@@ -61,10 +68,16 @@ where
     F: FnMut(&[f64], &mut [f64]) -> f64,
 {
     let first = bfgs(&mut f, x0, options);
-    if first.outcome == Outcome::Converged {
+    if matches!(first.outcome, Outcome::Converged | Outcome::Runaway) {
         return first;
     }
-    let simplex = nelder_mead(&mut f, x0, 0.5, 4000);
+    let simplex = nelder_mead(&mut f, x0, 0.5, 4000, options.max_abs_x);
+    if simplex.outcome == Outcome::Runaway {
+        return Minimum {
+            evaluations: first.evaluations + simplex.evaluations,
+            ..simplex
+        };
+    }
     if !simplex.value.is_finite() {
         return Minimum {
             evaluations: first.evaluations + simplex.evaluations,
@@ -172,6 +185,9 @@ where
         g.copy_from_slice(&g_new);
         let gain = value - trial;
         value = trial;
+        if max_abs(&x) > options.max_abs_x {
+            return done(x, value, &g, Outcome::Runaway, evaluations);
+        }
         // Gains of 1e-12 of the objective with a near-zero gradient: further steps only
         // chase rounding (a likelihood over 100,000 customers stalls here, near 1e-7).
         if gain <= 1e-12 * value.abs().max(1.0)
@@ -225,8 +241,15 @@ fn bfgs_update(h: &mut [Vec<f64>], s: &[f64], y: &[f64], sy: f64) {
 }
 
 /// Nelder-Mead with the standard coefficients (reflect 1, expand 2, contract ½, shrink ½).
-/// Non-finite values count as +∞, so the simplex walks away from them.
-pub fn nelder_mead<F>(f: &mut F, x0: &[f64], initial_step: f64, max_evaluations: usize) -> Minimum
+/// Non-finite values count as +∞, so the simplex walks away from them. Stops with
+/// [`Outcome::Runaway`] when its best point leaves the box `max_abs_x`.
+pub fn nelder_mead<F>(
+    f: &mut F,
+    x0: &[f64],
+    initial_step: f64,
+    max_evaluations: usize,
+    max_abs_x: f64,
+) -> Minimum
 where
     F: FnMut(&[f64], &mut [f64]) -> f64,
 {
@@ -261,6 +284,17 @@ where
             .fold(0.0f64, f64::max);
         if spread.is_finite() && spread <= 1e-13 * (1.0 + values[0].abs()) && diameter <= 1e-9 {
             break;
+        }
+        if max_abs(&points[0]) > max_abs_x {
+            let mut g = vec![0.0; n];
+            let value = f(&points[0], &mut g);
+            return Minimum {
+                x: points[0].clone(),
+                value,
+                gradient_max: max_abs(&g),
+                outcome: Outcome::Runaway,
+                evaluations: evaluations + 1,
+            };
         }
         let centroid: Vec<f64> = (0..n)
             .map(|i| points[..n].iter().map(|p| p[i]).sum::<f64>() / n as f64)
@@ -344,7 +378,7 @@ mod tests {
     #[test]
     fn nelder_mead_alone_gets_close_without_gradients() {
         let mut f = rosenbrock;
-        let m = nelder_mead(&mut f, &[-1.2, 1.0], 0.5, 4000);
+        let m = nelder_mead(&mut f, &[-1.2, 1.0], 0.5, 4000, f64::INFINITY);
         assert!(
             (m.x[0] - 1.0).abs() < 1e-6 && (m.x[1] - 1.0).abs() < 1e-6,
             "{:?}",
@@ -402,5 +436,25 @@ mod tests {
             },
         );
         assert_ne!(m.outcome, Outcome::Converged);
+    }
+
+    #[test]
+    fn a_minimum_at_infinity_stops_at_the_bound() {
+        // e^(−x) falls for ever; with the box at 10 both phases must stop just past it.
+        let f = |x: &[f64], g: &mut [f64]| {
+            g[0] = -(-x[0]).exp();
+            (-x[0]).exp()
+        };
+        let options = Options {
+            max_abs_x: 10.0,
+            ..Options::default()
+        };
+        let m = minimize(f, &[0.0], &options);
+        assert_eq!(m.outcome, Outcome::Runaway);
+        assert!(m.x[0] > 10.0 && m.x[0] <= 12.0, "{}", m.x[0]);
+        assert!(m.evaluations < 50, "{}", m.evaluations);
+        let s = nelder_mead(&mut { f }, &[0.0], 0.5, 4000, 10.0);
+        assert_eq!(s.outcome, Outcome::Runaway);
+        assert!(s.x[0] > 10.0 && s.evaluations < 200, "{s:?}");
     }
 }
