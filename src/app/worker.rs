@@ -30,6 +30,11 @@ thread_local! {
     /// The last row query (offset and limit zeroed) and its rows in order, so that scrolling
     /// through one query filters and sorts once, not once per page.
     static PICKED: RefCell<Option<(query::RowQuery, Vec<u32>)>> = const { RefCell::new(None) };
+    /// The last churn and CLV figures: a settings change that keeps the date and the filter
+    /// (tier rule, weights, bins) reuses them instead of refitting the models.
+    static SCORED: RefCell<Option<predict::Scored>> = const { RefCell::new(None) };
+    /// The dataset's filter choices, listed once per dataset.
+    static OPTIONS: RefCell<Option<filter::FilterOptions>> = const { RefCell::new(None) };
 }
 
 /// Entry point of the worker binary.
@@ -134,14 +139,25 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                 d.borrow().as_ref().map(|dataset| {
                     let mut report = report::analyze(dataset, &settings);
                     let elapsed_ms = js_sys::Date::now() - started;
-                    let prediction =
-                        predict::predict(dataset, &mut report, &PredictSettings::default());
+                    let model = PredictSettings::default();
+                    let prediction = SCORED.with(|s| {
+                        let mut s = s.borrow_mut();
+                        if !s.as_ref().is_some_and(|s| s.fits(&report, &model)) {
+                            *s = Some(predict::score(dataset, &report, &model));
+                        }
+                        s.as_ref().expect("scored above").apply(&mut report)
+                    });
                     let predict_ms = js_sys::Date::now() - started - elapsed_ms;
+                    let options = OPTIONS.with(|o| {
+                        o.borrow_mut()
+                            .get_or_insert_with(|| filter::options(dataset))
+                            .clone()
+                    });
                     let rows = std::mem::take(&mut report.customers);
                     let history = std::mem::take(&mut report.tier_history);
                     let overview = Overview {
                         customers: rows.len(),
-                        options: filter::options(dataset),
+                        options,
                         elapsed_ms,
                         prediction,
                         predict_ms,
@@ -271,6 +287,8 @@ fn replace_dataset(dataset: Dataset) -> Summary {
     DATASET.with(|d| *d.borrow_mut() = Some(dataset));
     REPORT.with(|r| *r.borrow_mut() = None);
     PICKED.with(|p| *p.borrow_mut() = None);
+    SCORED.with(|s| *s.borrow_mut() = None);
+    OPTIONS.with(|o| *o.borrow_mut() = None);
     summary
 }
 

@@ -212,6 +212,46 @@ impl Prediction {
 /// `CustomerRow::prediction` (replacing an earlier prediction). Customers without an order
 /// before the as-of date get `None`.
 pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) -> Prediction {
+    score(ds, report, settings).apply(report)
+}
+
+/// Every figure `predict` puts in a report, kept by customer so that a later report can have
+/// them again without a refit: they depend only on the as-of date and on which customers the
+/// report selected (its filter), not on tiers, weights or bins.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    as_of: Day,
+    selection: Vec<CustomerId>,
+    settings: PredictSettings,
+    by_customer: Vec<Option<Box<RowPrediction>>>,
+    summary: Prediction,
+}
+
+impl Scored {
+    /// Whether these are the figures `predict(ds, report, settings)` would compute (for the
+    /// dataset they were computed on).
+    pub fn fits(&self, report: &Report, settings: &PredictSettings) -> bool {
+        self.as_of == report.as_of
+            && self.settings == *settings
+            && self.selection.len() == report.customers.len()
+            && self
+                .selection
+                .iter()
+                .zip(&report.customers)
+                .all(|(&c, row)| c == row.index)
+    }
+
+    /// Fills the report's rows; the report must select the customers these were scored for.
+    pub fn apply(&self, report: &mut Report) -> Prediction {
+        for row in &mut report.customers {
+            row.prediction = self.by_customer[row.index as usize].clone();
+        }
+        self.summary.clone()
+    }
+}
+
+/// Fits both models as of the report's date and scores every customer of the report.
+pub fn score(ds: &Dataset, report: &Report, settings: &PredictSettings) -> Scored {
     let as_of = report.as_of;
     let view = orders_seen(ds, report);
     let seen = view.as_ref().unwrap_or(ds);
@@ -220,8 +260,6 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
     let p_alive = fit.p_alive_by_customer(seen.customers.len());
     let risks = churn::assess(seen, as_of, &p_alive);
 
-    // Predictions by customer id first, then one pass over the rows in order: writing into
-    // 100,000 wide rows in the churn list's order (by score) would miss the cache every time.
     let mut by_customer: Vec<Option<Box<RowPrediction>>> = vec![None; seen.customers.len()];
     let mut bands = [0usize; 3];
     for risk in risks {
@@ -249,11 +287,11 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
         slot.clv = p.clv;
         slot.clv_profit = p.clv_profit;
     }
-    let mut clvs = Vec::new();
-    for row in &mut report.customers {
-        row.prediction = by_customer[row.index as usize].take();
-        clvs.extend(row.prediction.as_ref().and_then(|p| p.clv));
-    }
+    let selection: Vec<CustomerId> = report.customers.iter().map(|row| row.index).collect();
+    let mut clvs: Vec<f64> = selection
+        .iter()
+        .filter_map(|&c| by_customer[c as usize].as_ref().and_then(|p| p.clv))
+        .collect();
     let basis = match fit.predictions.first() {
         None => Basis::RulesOnly,
         Some(p) if p.clv.is_none() => Basis::NoSpendModel,
@@ -266,7 +304,7 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
                 .iter()
                 .any(|g| g.blocks() == Blocks::Everything)
     );
-    Prediction {
+    let summary = Prediction {
         calibration_end: as_of,
         unit: settings.unit,
         horizon: fit.horizon,
@@ -281,6 +319,13 @@ pub fn predict(ds: &Dataset, report: &mut Report, settings: &PredictSettings) ->
         scored: bands.iter().sum(),
         bands,
         clv_deciles: clv_deciles(&mut clvs),
+    };
+    Scored {
+        as_of,
+        selection,
+        settings: settings.clone(),
+        by_customer,
+        summary,
     }
 }
 
@@ -459,6 +504,47 @@ mod tests {
         let second = predict(&ds, &mut report, &PredictSettings::default());
         assert_eq!(first, second);
         assert_eq!(rows, report.customers);
+    }
+
+    #[test]
+    fn scored_figures_serve_later_reports_of_the_same_date_and_customers() {
+        let mut ds = tiny();
+        ds.customers[0].region = "North".into();
+        ds.customers[2].region = "North".into();
+        let defaults = PredictSettings::default();
+        let report = analyze(&ds, &Settings::default());
+        let scored = score(&ds, &report, &defaults);
+
+        // Quarters and a shorter window change tiers and scores but not the predictions.
+        let other = Settings {
+            period: crate::engine::period::PeriodKind::Quarter,
+            window_months: 6,
+            ..Settings::default()
+        };
+        let mut reused = analyze(&ds, &other);
+        assert!(scored.fits(&reused, &defaults));
+        let from_cache = scored.apply(&mut reused);
+        let mut fresh = analyze(&ds, &other);
+        assert_eq!(from_cache, predict(&ds, &mut fresh, &defaults));
+        assert_eq!(reused.customers, fresh.customers);
+        assert!(reused.customers[0].prediction.is_some());
+
+        // Another date, other customers or other model settings need a new fit.
+        let earlier = Settings {
+            as_of: Some(AS_OF - 30),
+            ..Settings::default()
+        };
+        assert!(!scored.fits(&analyze(&ds, &earlier), &defaults));
+        let mut north = Settings::default();
+        north.filter.regions = vec!["North".into()];
+        let north = analyze(&ds, &north);
+        assert_eq!(north.customers.len(), 2);
+        assert!(!scored.fits(&north, &defaults));
+        let shorter = PredictSettings {
+            clv_months: 6,
+            ..PredictSettings::default()
+        };
+        assert!(!scored.fits(&report, &shorter));
     }
 
     #[test]
