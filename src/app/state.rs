@@ -62,9 +62,12 @@ impl AppState {
             saved: StoredValue::new(None),
             pending: StoredValue::new(None),
         };
+        // Through a memo: a field set to the value it had (a date input's input and change
+        // events) must not cost a second analysis.
+        let changed = Memo::new(move |_| state.settings.get());
         Effect::new(move |_| {
             let open = state.data.with(Option::is_some);
-            let settings = state.settings.get();
+            let settings = changed.get();
             if open {
                 state.analyze(settings);
             }

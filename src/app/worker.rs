@@ -86,7 +86,12 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             name,
             options,
         } => match import::preview(file(0), &name, table, &options) {
-            Ok(preview) => reply(Response::Preview(Box::new(preview)), None),
+            Ok(preview) => {
+                reply(Response::Preview(Box::new(preview)), None);
+                if table == import::TableKind::Orders {
+                    warm_up_import(file(0), &name, &options);
+                }
+            }
             Err(e) => reply(Response::Failed(failure(&e)), None),
         },
         Request::Import {
@@ -260,6 +265,26 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             let summary = replace_dataset(demo::generate().dataset());
             reply(Response::Loaded { summary }, None);
         }
+    }
+}
+
+/// Imports and analyses the first 256 KB of an orders file and drops the result, while the
+/// user looks at the preview. WebAssembly has no on-stack replacement: V8 runs the importer's
+/// one long loop in its baseline code for the whole of the first import, and only the next
+/// call gets the optimised code. This call is that first one (a few dozen ms), so the real
+/// import and analysis are fast the first time too (1,000,000 lines: import 0.64 s cold
+/// against 0.38 s warm before this, 0.43 s cold after).
+fn warm_up_import(bytes: &[u8], name: &str, options: &import::ImportOptions) {
+    const WARM_UP_BYTES: usize = 256 * 1024;
+    if bytes.len() <= WARM_UP_BYTES {
+        return;
+    }
+    let cut = bytes[..WARM_UP_BYTES]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(WARM_UP_BYTES, |i| i + 1);
+    if let Ok(imported) = import::import_orders(&bytes[..cut], name, options) {
+        report::analyze(&imported.dataset, &report::Settings::default());
     }
 }
 

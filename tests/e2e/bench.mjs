@@ -1,15 +1,17 @@
-// Browser timing run (not a test): import of a generated 1,000,000-line (~32 MB) orders CSV
+// Browser timing run (not a test): import of a generated 1,000,000-line (~34 MB) orders CSV
 // through the app's file input, in the release bundle, in headless Chromium.
 //
 //   trunk build --release && node tests/e2e/bench.mjs
 //
 // Prints the worker's own time from the file's bytes to the dataset (what the engine costs
 // in wasm), the wall time from the click to the report on screen (what the user waits,
-// including the copies between page and worker), and the worker's time for every analysis
-// (`report::analyze` with default settings) when the dashboard opens, and the wall time from
-// changing the tier rule in Settings to the new analysis being in the page. The file has the shape of
-// benches/import.rs: dates advancing over three years, one to five lines per order, 1.5%
-// returns, with 100,000 customers.
+// including the copies between page and worker), the worker's time for every analysis
+// (`report::analyze` with default settings) and for the churn and CLV models (fit both and
+// score every customer) when the dashboard opens, and the wall time from a settings change to
+// the new analysis being in the page: the tier rule (the models' figures are reused) and the
+// analysis date (the models are fitted again). The customers follow the BG/NBD story (a
+// lognormal purchase rate, a dropout chance after each order, a lognormal spend level), so the models have something
+// to fit; orders are sorted by date, one to five lines each, 1.5% returns.
 
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -33,30 +35,47 @@ function generate(path) {
     state ^= state << 5; state >>>= 0;
     return state;
   };
+  const unit = () => (next() + 0.5) / 4294967296;
+  const normal = () => Math.sqrt(-2 * Math.log(unit())) * Math.cos(2 * Math.PI * unit());
+  const DAYS = 1095;
+  // Orders as [day, customer, lines]: about 3 lines an order, so ~3.3 orders a customer.
+  const orders = [];
+  const spend = [];
+  let lines = 0;
+  for (let c = 0; c < CUSTOMERS && lines < LINES; c++) {
+    const rate = Math.exp(normal() * 0.8) / 75;
+    const dropout = 0.08 + 0.35 * unit();
+    spend.push(200 * Math.exp(normal() * 0.5));
+    let day = Math.floor(unit() * (DAYS - 30));
+    while (day < DAYS && lines < LINES) {
+      const n = Math.min(1 + (next() % 5), LINES - lines);
+      orders.push([day, c, n]);
+      lines += n;
+      if (unit() < dropout) break;
+      day += Math.max(1, Math.round(-Math.log(unit()) / rate));
+    }
+  }
+  orders.sort((a, b) => a[0] - b[0]);
   const start = Date.UTC(2023, 0, 1);
   const parts = ['单据日期,单据编号,客户编码,价税合计\n'];
-  let line = 0;
-  let order = 0;
-  while (line < LINES) {
-    order++;
-    const day = Math.floor(line * 1095 / LINES);
+  orders.forEach(([day, c, n], i) => {
     const date = new Date(start + day * 86400000).toISOString().slice(0, 10);
-    const customer = String(next() % CUSTOMERS).padStart(6, '0');
-    const n = Math.min(1 + (next() % 5), LINES - line);
+    const id = `S${String(i + 1).padStart(6, '0')},C${String(c).padStart(6, '0')}`;
     const sign = next() % 1000 < 15 ? '-' : '';
-    for (let i = 0; i < n; i++) {
-      const cents = 100 + (next() % 999900);
-      parts.push(`${date},S${String(order).padStart(6, '0')},C${customer},${sign}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}\n`);
+    for (let k = 0; k < n; k++) {
+      const cents = Math.max(100, Math.round(spend[c] * Math.exp(normal() * 0.3) * 100));
+      parts.push(`${date},${id},${sign}${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}\n`);
     }
-    line += n;
-  }
+  });
   writeFileSync(path, parts.join(''));
+  return { orders: orders.length, customers: new Set(orders.map((o) => o[1])).size };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'tierlens-bench-'));
 const file = join(work, 'orders-1m.csv');
-generate(file);
-console.log(`file: ${LINES} lines, ${(statSync(file).size / 1e6).toFixed(1)} MB`);
+const made = generate(file);
+console.log(`file: ${LINES} lines, ${made.orders} orders, ${made.customers} customers, `
+  + `${(statSync(file).size / 1e6).toFixed(1)} MB`);
 
 const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1',
   '--directory', process.env.E2E_DIST || 'dist'], { stdio: 'ignore' });
@@ -90,17 +109,26 @@ try {
     await page.waitForSelector('[data-testid=tiers]', { timeout: 300000 });
     const analyse = Number(await page.getAttribute('[data-testid=tiers]', 'data-elapsed-ms'));
     const predict = Number(await page.getAttribute('[data-testid=tiers]', 'data-predict-ms'));
-    // A setting changed: from the click to every view holding the new analysis.
+    // Settings changed: from the click to every view holding the new analysis.
     await page.click('a[data-page=settings]');
-    const changed = Date.now();
+    const waitSettled = () => page.waitForSelector('[data-testid=busy]', { state: 'detached', timeout: 300000 });
+    let changed = Date.now();
     await page.click('[data-testid=rule-rank]');
-    await page.waitForSelector('[data-testid=busy]', { state: 'detached', timeout: 300000 });
+    await waitSettled();
     const recompute = Date.now() - changed;
+    changed = Date.now();
+    await page.fill('[data-testid=as-of]', '2025-07-01');
+    await page.dispatchEvent('[data-testid=as-of]', 'change');
+    await waitSettled();
+    const refit = Date.now() - changed;
+    await page.click('a[data-page=clv]');
+    const basis = await page.getAttribute('[data-testid=predictions]', 'data-basis', { timeout: 300000 });
     console.log(`run ${run}: import in the worker ${(worker / 1000).toFixed(3)} s, `
       + `click to report ${(wall / 1000).toFixed(3)} s, all analyses ${(analyse / 1000).toFixed(3)} s, `
-      + `churn and CLV prediction ${(predict / 1000).toFixed(3)} s, `
-      + `setting change to new analysis ${(recompute / 1000).toFixed(3)} s, `
-      + `page JS heap ${(heap / 1e6).toFixed(0)} MB`);
+      + `churn and CLV models (fit + score) ${(predict / 1000).toFixed(3)} s, `
+      + `tier rule change to new analysis ${(recompute / 1000).toFixed(3)} s, `
+      + `analysis date change (models refitted) ${(refit / 1000).toFixed(3)} s, `
+      + `model basis after the date change ${basis}, page JS heap ${(heap / 1e6).toFixed(0)} MB`);
   }
 } finally {
   if (context) await context.close();
