@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use tierlens::engine::clv::bgnbd::BgNbdParams;
 use tierlens::engine::clv::gamma_gamma::GammaGammaParams;
-use tierlens::engine::clv::{self, Blocks, ClvReport, ClvSettings, TimeUnit};
+use tierlens::engine::clv::{self, Blocks, ClvReport, ClvSettings, FitStatus, TimeUnit};
 use tierlens::engine::i18n::Lang;
 use tierlens::engine::import::{self, ImportOptions};
 use tierlens::engine::model::{Dataset, Day, day_from_date};
@@ -109,6 +109,9 @@ struct BgNbdSummary {
     converged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     problem: Option<String>,
+    /// Parameters held at the search bound (the fit is that of the model's limit).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    at_bound: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +122,8 @@ struct GammaGammaSummary {
     customers: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     problem: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    at_bound: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +145,7 @@ fn summary(report: &ClvReport) -> Summary {
             log_likelihood: bg.log_likelihood,
             converged: bg.status.converged,
             problem: bg.status.problem.as_ref().map(|p| p.text(Lang::En)),
+            at_bound: held(&bg.status),
         }),
         gamma_gamma: report.gamma_gamma.as_ref().map(|gg| GammaGammaSummary {
             p: gg.params.p,
@@ -147,6 +153,7 @@ fn summary(report: &ClvReport) -> Summary {
             gamma: gg.params.gamma,
             customers: gg.customers,
             problem: gg.status.problem.as_ref().map(|p| p.text(Lang::En)),
+            at_bound: held(&gg.status),
         }),
         holdout: report.validation.as_ref().map(|v| HoldoutSummary {
             actual: v.actual,
@@ -156,6 +163,10 @@ fn summary(report: &ClvReport) -> Summary {
         }),
         guardrails: report.guardrails.iter().map(|g| g.text(Lang::En)).collect(),
     }
+}
+
+fn held(status: &FitStatus) -> Vec<String> {
+    status.at_bound.iter().map(|h| h.text(Lang::En)).collect()
 }
 
 /// A message when the models produced no predictions (guardrails or a failed fit).

@@ -176,7 +176,7 @@ pub fn clv_deciles(clvs: &mut [f64]) -> Vec<ClvDecile> {
 
 impl Prediction {
     /// Why figures are missing or need care, one sentence each: the guardrails, the fit
-    /// problems, then what the rows go without.
+    /// problems, parameters held at the search bound, then what the rows go without.
     pub fn messages(&self, lang: Lang) -> Vec<String> {
         let mut out: Vec<String> = self.guardrails.iter().map(|g| g.text(lang)).collect();
         let problems = [
@@ -186,6 +186,11 @@ impl Prediction {
                 .and_then(|f| f.status.problem.as_ref()),
         ];
         out.extend(problems.into_iter().flatten().map(|p| p.text(lang)));
+        let held = [
+            self.bgnbd.as_ref().map(|f| &f.status.at_bound),
+            self.gamma_gamma.as_ref().map(|f| &f.status.at_bound),
+        ];
+        out.extend(held.into_iter().flatten().flatten().map(|h| h.text(lang)));
         match (self.basis, lang) {
             (Basis::Models, _) => {}
             (Basis::NoSpendModel, Lang::En) => out.push(

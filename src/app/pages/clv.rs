@@ -8,7 +8,7 @@ use super::super::route::Route;
 use super::super::state::use_app;
 use super::{PageHead, use_rows, with_overview};
 use crate::engine::churn::{self, RiskBand};
-use crate::engine::clv::{BgNbdFit, Blocks, ClvReport, FrequencyBucket, GammaGammaFit};
+use crate::engine::clv::{BgNbdFit, Blocks, ClvReport, FitStatus, FrequencyBucket, GammaGammaFit};
 use crate::engine::model::{Day, day_from_date, format_day};
 use crate::engine::predict::{ClvDecile, Prediction};
 use crate::engine::query::{RowQuery, SortKey};
@@ -190,7 +190,6 @@ fn FitTables(bgnbd: Option<BgNbdFit>, gamma_gamma: Option<GammaGammaFit>) -> imp
     view! {
             <div class="clv-params">
             {bgnbd.map(|f| {
-                let ok = f.status.converged && f.status.problem.is_none();
                 let p = f.params;
                 view! {
                     <div class="fit-model">
@@ -204,11 +203,7 @@ fn FitTables(bgnbd: Option<BgNbdFit>, gamma_gamma: Option<GammaGammaFit>) -> imp
                             <tr><th scope="row">{move || t().log_likelihood}</th><td>{format!("{:.2}", f.log_likelihood)}</td></tr>
                         </tbody>
                     </table>
-                    <p class=if ok { "fit-status ok" } else { "fit-status bad" }>
-                        {move || if ok { t().converged.to_owned() } else {
-                            f.status.problem.as_ref().map_or(t().not_converged.to_owned(), |p| p.text(lang.get()))
-                        }}
-                    </p>
+                    <FitNote status=f.status />
                     </div>
                 }
             })}
@@ -226,10 +221,31 @@ fn FitTables(bgnbd: Option<BgNbdFit>, gamma_gamma: Option<GammaGammaFit>) -> imp
                             <tr><th scope="row">{move || t().excluded}</th><td>{format::count(f.excluded)}</td></tr>
                         </tbody>
                     </table>
+                    <FitNote status=f.status />
                     </div>
                 }
             })}
         </div>
+    }
+}
+
+/// Whether a fit is usable (or why not), and the parameters it holds at the search bound.
+#[component]
+fn FitNote(status: FitStatus) -> impl IntoView {
+    let lang = use_app().lang;
+    let t = move || texts(lang.get());
+    let ok = status.converged && status.problem.is_none();
+    let problem = status.problem.clone();
+    let held = status.at_bound;
+    view! {
+        <p class=if ok { "fit-status ok" } else { "fit-status bad" }>
+            {move || if ok { t().converged.to_owned() } else {
+                problem.as_ref().map_or(t().not_converged.to_owned(), |p| p.text(lang.get()))
+            }}
+        </p>
+        {held.into_iter().map(|h| view! {
+            <p class="fit-status note" data-testid="fit-at-bound">{move || h.text(lang.get())}</p>
+        }).collect_view()}
     }
 }
 

@@ -31,11 +31,11 @@ pub const MIN_REPEAT_BUYERS: usize = 30;
 pub const MIN_HISTORY_DAYS: i32 = 90;
 /// Repeat buyers with a positive average spend, for the Gamma-Gamma fit.
 pub const MIN_SPEND_CUSTOMERS: usize = 20;
-/// A log-parameter beyond ±14 (a parameter above 1.2 million or below 1e-6, scaled as the
-/// optimiser sees it) means the likelihood keeps rising towards the edge of the parameter
-/// space (e.g. nobody seems to drop out, or every customer spends alike): the fits stop
-/// there and report it instead of following the ridge for thousands of evaluations.
-pub(super) const MAX_LOG_PARAMETER: f64 = 14.0;
+/// The search box for log-parameters (scaled as the optimiser sees them): beyond ±10, a
+/// parameter above 22,026 or below 4.5e-5, the likelihood is rising towards a limit model
+/// (e.g. nobody drops out, or every customer spends alike); the parameter is held there and
+/// the rest fitted (docs/methods.md, "Parameters at the edge").
+pub(super) const MAX_LOG_PARAMETER: f64 = 10.0;
 /// A next order more than a century away is "not expected": no date.
 const MAX_NEXT_ORDER_DAYS: f64 = 36_525.0;
 
@@ -201,6 +201,64 @@ pub struct FitStatus {
     pub fixed: bool,
     pub problem: Option<FitProblem>,
     pub evaluations: usize,
+    /// Parameters held at the edge of the search box while the others were fitted: the
+    /// figures are those of the model's limit there (no use of the fit is blocked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_bound: Vec<AtBound>,
+}
+
+/// A parameter the likelihood pushes towards 0 or infinity, held at 1e-6 or 1.2e6 (scaled as
+/// the optimiser sees it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AtBound {
+    pub parameter: String,
+    pub value: f64,
+    /// Pushed towards infinity (else towards 0).
+    pub rising: bool,
+}
+
+impl AtBound {
+    fn new(parameter: &str, value: f64, log_value: f64) -> AtBound {
+        AtBound {
+            parameter: parameter.into(),
+            value,
+            rising: log_value > 0.0,
+        }
+    }
+
+    pub fn text(&self, lang: Lang) -> String {
+        let (name, value) = (&self.parameter, self.value);
+        let hint = match (name.as_str(), self.rising, lang) {
+            ("r" | "alpha", true, Lang::En) => "purchase rates hardly differ between customers",
+            ("r" | "alpha", true, Lang::Zh) => "客户之间的购买频率几乎没有差异",
+            ("a", false, Lang::En) => "hardly any customer seems to drop out",
+            ("a", false, Lang::Zh) => "几乎看不出客户流失",
+            ("a" | "b", true, Lang::En) => {
+                "the chance of dropping out is tiny or the same for every customer"
+            }
+            ("a" | "b", true, Lang::Zh) => "流失概率极小或所有客户都相同",
+            ("p" | "q" | "gamma", true, Lang::En) => {
+                "spend per order hardly differs between customers"
+            }
+            ("p" | "q" | "gamma", true, Lang::Zh) => "客户之间的单笔消费几乎没有差异",
+            (_, _, Lang::En) => "the data do not pin it down",
+            (_, _, Lang::Zh) => "数据无法确定该参数",
+        };
+        match (self.rising, lang) {
+            (true, Lang::En) => format!(
+                "{name} held at {value:.3e}: the likelihood keeps rising towards infinity ({hint}); the figures are those of that limit"
+            ),
+            (false, Lang::En) => format!(
+                "{name} held at {value:.3e}: the likelihood keeps rising towards 0 ({hint}); the figures are those of that limit"
+            ),
+            (true, Lang::Zh) => format!(
+                "参数 {name} 固定在 {value:.3e}：似然随其趋于无穷大而持续上升（{hint}），结果按该极限计算"
+            ),
+            (false, Lang::Zh) => format!(
+                "参数 {name} 固定在 {value:.3e}：似然随其趋于 0 而持续上升（{hint}），结果按该极限计算"
+            ),
+        }
+    }
 }
 
 impl FitStatus {
@@ -210,6 +268,7 @@ impl FitStatus {
             fixed: true,
             problem: None,
             evaluations: 0,
+            at_bound: Vec::new(),
         }
     }
 
@@ -673,17 +732,19 @@ fn fit_bgnbd(observations: &[Observation], settings: &ClvSettings) -> BgNbdFit {
                     gradient_max: f64::NAN,
                 }),
                 evaluations: 0,
+                at_bound: Vec::new(),
             },
         };
     };
     let m = &est.minimum;
     let names = ["r", "alpha", "a", "b"];
+    let p = est.params;
+    let values = [p.r, p.alpha, p.a, p.b];
     // A parameter far out explains a failure better than the optimiser's outcome does.
     let problem = if let Some(i) = m.x.iter().position(|t| t.abs() > MAX_LOG_PARAMETER) {
-        let p = est.params;
         Some(FitProblem::ParameterRunaway {
             parameter: names[i].into(),
-            value: [p.r, p.alpha, p.a, p.b][i],
+            value: values[i],
         })
     } else if m.outcome != Outcome::Converged {
         Some(FitProblem::NotConverged {
@@ -701,6 +762,11 @@ fn fit_bgnbd(observations: &[Observation], settings: &ClvSettings) -> BgNbdFit {
             fixed: false,
             problem,
             evaluations: m.evaluations,
+            at_bound: m
+                .held
+                .iter()
+                .map(|&i| AtBound::new(names[i], values[i], m.x[i]))
+                .collect(),
         },
     }
 }
@@ -729,6 +795,15 @@ fn fit_gamma_gamma(
                 gradient_max: m.gradient_max,
             }),
             evaluations: m.evaluations,
+            at_bound: m
+                .held
+                .iter()
+                .map(|&i| {
+                    let p = est.params;
+                    let value = [p.p, p.q, p.gamma][i];
+                    AtBound::new(["p", "q", "gamma"][i], value, m.x[i])
+                })
+                .collect(),
         };
         (est.params, est.log_likelihood, status, Some(m.x.clone()))
     };
@@ -821,40 +896,58 @@ mod tests {
     }
 
     #[test]
-    fn clockwork_buyers_who_never_stop_have_no_maximum_and_get_no_numbers() {
+    fn clockwork_buyers_who_never_stop_get_the_limit_model() {
         // 120 customers buying every 7 days up to the end: identical rates (the Gamma's shape
-        // runs to infinity) and nobody drops out (the Beta runs off). The fit must say so.
+        // r runs to infinity) and nobody drops out (the Beta's a runs to 0). Both are held at
+        // the bound and the rest is fitted: a Poisson process without dropout, whose rate is
+        // the maximum-likelihood one, repeat purchases over exposure, Σx / ΣT.
         let mut b = DatasetBuilder::new();
+        let (mut repeats, mut exposure) = (0.0, 0.0);
         for i in 0..120 {
             let c = b.intern(&format!("C{i}"));
-            for day in (i % 7..=200).step_by(7) {
+            let days: Vec<i32> = (i % 7..=200).step_by(7).collect();
+            for &day in &days {
                 b.order(c, day, 100.0, None);
             }
+            repeats += (days.len() - 1) as f64;
+            exposure += (200 - days[0]) as f64 / 7.0;
         }
         let report = fit(&b.build(), &ClvSettings::new(200));
         assert!(report.guardrails.is_empty(), "{:?}", report.guardrails);
         let bg = report.bgnbd.unwrap();
-        assert!(!bg.status.converged, "{bg:?}");
-        // The dropout parameter a heads for 0 and the rate shape r for infinity; the first
-        // one past the bound is reported.
-        let Some(FitProblem::ParameterRunaway { parameter, .. }) = &bg.status.problem else {
-            panic!("{bg:?}");
-        };
-        assert!(parameter == "r" || parameter == "a", "{bg:?}");
-        let text = bg.status.problem.as_ref().unwrap().text(Lang::En);
+        assert!(bg.status.converged && bg.status.problem.is_none(), "{bg:?}");
+        let held: Vec<(&str, bool)> = bg
+            .status
+            .at_bound
+            .iter()
+            .map(|h| (h.parameter.as_str(), h.rising))
+            .collect();
+        assert!(held.starts_with(&[("r", true), ("a", false)]), "{held:?}");
+        assert!(bg.status.evaluations < 200, "{}", bg.status.evaluations);
+        let rate = repeats / exposure;
+        let fitted = bg.params.r / bg.params.alpha;
+        assert!((fitted / rate - 1.0).abs() < 1e-3, "{fitted} vs {rate}");
         assert!(
-            text.starts_with(&format!("parameter {parameter} ran off to")),
-            "{text}"
+            bg.status.at_bound[0].text(Lang::En).starts_with(
+                "r held at 2.203e4: the likelihood keeps rising towards infinity (purchase rates hardly differ between customers)"
+            ),
+            "{}",
+            bg.status.at_bound[0].text(Lang::En)
         );
-        assert!(report.predictions.is_empty() && report.validation.is_none());
-        // The search stops at the bound instead of following the ridge with the simplex.
-        assert!(bg.status.evaluations < 100, "{}", bg.status.evaluations);
+        // Everyone is alive and expected to buy at that rate over the horizon.
+        assert_eq!(report.predictions.len(), 120);
+        for p in &report.predictions {
+            assert!(p.p_alive > 0.9999, "{p:?}");
+            let want = rate * report.horizon;
+            assert!((p.expected_purchases / want - 1.0).abs() < 2e-3, "{p:?}");
+        }
     }
 
     #[test]
-    fn customers_who_all_spend_alike_leave_the_spend_model_without_a_maximum() {
-        // Every order is 100: no spread within or between customers, so the Gamma shapes run
-        // off. The fit stops at the bound and says which heterogeneity is missing.
+    fn customers_who_all_spend_alike_get_the_population_mean() {
+        // Every order is 100: no spread within or between customers, so the Gamma shapes p
+        // and q run to infinity. Held at the bound, the fit puts every customer's expected
+        // spend at 100.
         let mut b = DatasetBuilder::new();
         for i in 0..120 {
             let c = b.intern(&format!("C{i}"));
@@ -864,18 +957,24 @@ mod tests {
         }
         let report = fit(&b.build(), &ClvSettings::new(400));
         let gg = report.gamma_gamma.unwrap();
-        let Some(problem @ FitProblem::ParameterRunaway { parameter, .. }) = &gg.status.problem
-        else {
-            panic!("{gg:?}");
-        };
-        assert!(["p", "q", "gamma"].contains(&parameter.as_str()), "{gg:?}");
-        assert!(
-            problem
-                .text(Lang::En)
-                .ends_with("(spend per order hardly differs between customers)")
-        );
+        assert!(gg.status.converged && gg.status.problem.is_none(), "{gg:?}");
+        let held: Vec<&str> = gg
+            .status
+            .at_bound
+            .iter()
+            .map(|h| h.parameter.as_str())
+            .collect();
+        assert_eq!(held, ["p", "q"]);
         assert!(gg.status.evaluations < 100, "{}", gg.status.evaluations);
-        assert!(report.predictions.iter().all(|p| p.clv.is_none()));
+        assert!(
+            gg.status.at_bound[1]
+                .text(Lang::En)
+                .contains("(spend per order hardly differs between customers)")
+        );
+        for x in [1, 3, 10] {
+            let spend = gg.params.expected_average_spend(x, 100.0);
+            assert!((spend - 100.0).abs() < 0.01, "{x}: {spend}");
+        }
     }
 
     #[test]

@@ -55,15 +55,69 @@ impl Default for Options {
 pub struct Minimum {
     pub x: Vec<f64>,
     pub value: f64,
-    /// Largest absolute gradient component at `x`.
+    /// Largest absolute gradient component at `x`, over the coordinates not held.
     pub gradient_max: f64,
     pub outcome: Outcome,
     /// Objective evaluations in all phases.
     pub evaluations: usize,
+    /// Coordinates held at the edge of the box `Options::max_abs_x` (ascending): the
+    /// objective kept falling towards it, and the others were minimised with these fixed.
+    pub held: Vec<usize>,
 }
 
-/// Minimises `f`, which returns the objective at `x` and writes its gradient into the slice.
+/// Minimises `f`, which returns the objective at `x` and writes its gradient into the slice,
+/// inside the box |x_i| ≤ `options.max_abs_x`: a coordinate that runs out of it is held at its
+/// edge and the rest are minimised again, as a bound-constrained method would end on that
+/// face of the box. Only when every coordinate ran out is the outcome [`Outcome::Runaway`].
 pub fn minimize<F>(mut f: F, x0: &[f64], options: &Options) -> Minimum
+where
+    F: FnMut(&[f64], &mut [f64]) -> f64,
+{
+    let n = x0.len();
+    let (mut x, mut held, mut evaluations) = (x0.to_vec(), Vec::new(), 0);
+    loop {
+        let free: Vec<usize> = (0..n).filter(|i| !held.contains(i)).collect();
+        let start: Vec<f64> = free.iter().map(|&i| x[i]).collect();
+        let (mut point, mut gradient) = (x.clone(), vec![0.0; n]);
+        let m = minimize_inside(
+            |y: &[f64], g: &mut [f64]| {
+                for (k, &i) in free.iter().enumerate() {
+                    point[i] = y[k];
+                }
+                let value = f(&point, &mut gradient);
+                for (k, &i) in free.iter().enumerate() {
+                    g[k] = gradient[i];
+                }
+                value
+            },
+            &start,
+            options,
+        );
+        evaluations += m.evaluations;
+        for (k, &i) in free.iter().enumerate() {
+            x[i] = m.x[k];
+        }
+        if m.outcome == Outcome::Runaway && free.len() > 1 {
+            for &i in &free {
+                if x[i].abs() > options.max_abs_x {
+                    x[i] = options.max_abs_x.copysign(x[i]);
+                    held.push(i);
+                }
+            }
+            continue;
+        }
+        held.sort_unstable();
+        return Minimum {
+            x,
+            evaluations,
+            held,
+            ..m
+        };
+    }
+}
+
+/// BFGS, then (when it cannot finish) Nelder-Mead from `x0` and BFGS from the simplex's best.
+fn minimize_inside<F>(mut f: F, x0: &[f64], options: &Options) -> Minimum
 where
     F: FnMut(&[f64], &mut [f64]) -> f64,
 {
@@ -115,6 +169,7 @@ where
         gradient_max: max_abs(g),
         outcome,
         evaluations,
+        held: Vec::new(),
     };
     if !value.is_finite() || g.iter().any(|v| !v.is_finite()) {
         return done(x, value, &g, Outcome::NonFinite, evaluations);
@@ -294,6 +349,7 @@ where
                 gradient_max: max_abs(&g),
                 outcome: Outcome::Runaway,
                 evaluations: evaluations + 1,
+                held: Vec::new(),
             };
         }
         let centroid: Vec<f64> = (0..n)
@@ -348,6 +404,7 @@ where
             Outcome::NonFinite
         },
         evaluations: evaluations + 1,
+        held: Vec::new(),
     }
 }
 
@@ -456,5 +513,24 @@ mod tests {
         let s = nelder_mead(&mut { f }, &[0.0], 0.5, 4000, 10.0);
         assert_eq!(s.outcome, Outcome::Runaway);
         assert!(s.x[0] > 10.0 && s.evaluations < 200, "{s:?}");
+    }
+
+    #[test]
+    fn a_coordinate_that_runs_off_is_held_and_the_rest_minimised() {
+        // e^(−x) + (y − 1)²: x runs out of the box at 10 and stays there; y still finds 1.
+        let f = |v: &[f64], g: &mut [f64]| {
+            g[0] = -(-v[0]).exp();
+            g[1] = 2.0 * (v[1] - 1.0);
+            (-v[0]).exp() + (v[1] - 1.0).powi(2)
+        };
+        let options = Options {
+            max_abs_x: 10.0,
+            ..Options::default()
+        };
+        let m = minimize(f, &[0.0, 5.0], &options);
+        assert_eq!(m.outcome, Outcome::Converged);
+        assert_eq!(m.held, [0]);
+        assert_eq!(m.x[0], 10.0);
+        assert!((m.x[1] - 1.0).abs() < 1e-9, "{m:?}");
     }
 }
