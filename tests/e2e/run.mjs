@@ -181,6 +181,15 @@ try {
   const bandHigh = await page.textContent('[data-testid=band-high] .clv-figure-value');
   check('high-risk count equals the CLI', Number(bandHigh.replace(/,/g, '')) === analysis.prediction.bands[2],
     `${bandHigh} vs ${analysis.prediction.bands[2]}`);
+  // The model check with its default split (the demo's last year held out) equals the CLI's fit.
+  const fitted = JSON.parse(execFileSync('target/release/tierlens', ['fit', join(work, 'demo.csv'),
+    '--calibration-end', '2025-01-01', '--holdout-end', '2025-12-31'], { encoding: 'utf8' }));
+  const shownPredicted = await (await page.waitForFunction(() =>
+    document.querySelector('[data-testid=holdout-predicted] .clv-figure-value')?.textContent)).jsonValue();
+  check('the model check predicts the holdout as the CLI does',
+    shownPredicted === fitted.holdout.predicted.toLocaleString('en-US',
+      { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+    `${shownPredicted} vs ${fitted.holdout.predicted}`);
   await page.screenshot({ path: `${ARTIFACTS}/clv-zh.png`, fullPage: true });
   const richest = [...predicted].sort((a, b) => b.clv - a.clv)[0];
   await page.click('a[data-page=customers]');

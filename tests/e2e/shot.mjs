@@ -1,5 +1,6 @@
 // Screenshots of pages of a built bundle, for looking at what was built (not a test).
-//   node tests/e2e/shot.mjs [--dist dist] [--lang zh|en] [--out tests/artifacts] [--width 1280] page...
+//   node tests/e2e/shot.mjs [--dist dist] [--lang zh|en] [--out tests/artifacts] [--width 1280]
+//     [--element CSS] page...
 // Each page is a hash route such as `dashboard` or `customers/C0001`; the demo is opened first.
 // Console errors are printed.
 
@@ -20,6 +21,8 @@ const dist = opt('dist', 'dist');
 const lang = opt('lang', 'zh');
 const out = opt('out', 'tests/artifacts');
 const width = Number(opt('width', '1280'));
+// Only this element of each page (e.g. `[data-testid=model-check]`), not the whole page.
+const element = opt('element', null);
 const port = 20000 + Math.floor(Math.random() * 20000);
 const origin = `http://127.0.0.1:${port}`;
 const work = mkdtempSync(join(tmpdir(), 'tierlens-shot-'));
@@ -51,7 +54,8 @@ try {
     await page.goto(`${origin}/#/${route}`);
     await page.waitForTimeout(1500);
     const file = join(out, `${route.replace(/[^a-z0-9]+/gi, '-')}-${lang}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    if (element) await page.locator(element).screenshot({ path: file });
+    else await page.screenshot({ path: file, fullPage: true });
     console.log(file);
   }
 } finally {
