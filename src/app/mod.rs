@@ -20,6 +20,7 @@ mod start;
 
 use crate::engine::{i18n::Lang, summary::Summary};
 use leptos::prelude::*;
+use protocol::AnalysisStep;
 use route::{Page, Route};
 use state::{AppState, use_app};
 use std::sync::Arc;
@@ -89,7 +90,10 @@ pub fn App() -> impl IntoView {
             </a>
             <div class="topbar-actions">
                 <Show when=move || state.busy.get()>
-                    <span class="busy" role="status" data-testid="busy">{move || t().recomputing}</span>
+                    <span class="busy" role="status" data-testid="busy" data-step=move || format!("{:?}", state.step.get())>
+                        <span>{move || i18n::analysis_step(state.step.get(), lang.get())}</span>
+                        <progress max=AnalysisStep::COUNT value=move || state.step.get().number()></progress>
+                    </span>
                 </Show>
                 <Show when=move || has_data.get()>
                     <button class="btn btn-ghost" data-testid="close" on:click=move |_| close()>

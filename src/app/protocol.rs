@@ -63,6 +63,8 @@ pub enum Response {
     /// The worker's handler is in place; sent once, unasked.
     Ready,
     Progress(Progress),
+    /// An analysis reached this step (more messages follow).
+    Step(AnalysisStep),
     Preview(Box<Preview>),
     /// The dataset itself is attached as postcard bytes (see the module comment).
     Imported {
@@ -93,7 +95,29 @@ pub enum Response {
 impl Response {
     /// Progress is followed by more messages; everything else ends the request.
     pub fn is_final(&self) -> bool {
-        !matches!(self, Response::Progress(_) | Response::Ready)
+        !matches!(
+            self,
+            Response::Progress(_) | Response::Step(_) | Response::Ready
+        )
+    }
+}
+
+/// The steps of `Request::Analyze`, for the progress bar of an analysis that takes a while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AnalysisStep {
+    /// Tiers, migration, RFM, scores, lifecycle, cohorts, KPIs, actions.
+    Analysing,
+    /// Fitting BG/NBD and Gamma-Gamma and scoring churn risk (skipped when the last fit
+    /// still holds).
+    Predicting,
+}
+
+impl AnalysisStep {
+    pub const COUNT: usize = 2;
+
+    /// 1-based position, for "step n of COUNT".
+    pub fn number(self) -> usize {
+        self as usize + 1
     }
 }
 

@@ -2,7 +2,7 @@
 //! the analysis of the one under the other. Changing the settings recomputes in the worker;
 //! a newer request supersedes an older one, so the last change always wins.
 
-use super::protocol::{Overview, Request, Response};
+use super::protocol::{AnalysisStep, Overview, Request, Response};
 use super::route::{self, Page, Route};
 use super::store::{StoreError, StoreRequest, StoreResponse, Workspace, WorkspaceMeta};
 use super::{Loaded, bridge, prefs};
@@ -29,6 +29,8 @@ pub struct AppState {
     pub overview: RwSignal<Option<Arc<Overview>>>,
     /// An analysis is under way.
     pub busy: RwSignal<bool>,
+    /// The step it has reached.
+    pub step: RwSignal<AnalysisStep>,
     /// The stored workspace `data` belongs to; `None` when it could not be stored.
     pub workspace: RwSignal<Option<WorkspaceMeta>>,
     /// A storage problem to show until dismissed.
@@ -54,6 +56,7 @@ impl AppState {
             settings: RwSignal::new(Settings::default()),
             overview: RwSignal::new(None),
             busy: RwSignal::new(false),
+            step: RwSignal::new(AnalysisStep::Analysing),
             workspace: RwSignal::new(None),
             notice: RwSignal::new(None),
             workspaces_changed: RwSignal::new(0),
@@ -322,6 +325,10 @@ impl AppState {
         };
         bridge::call(request, &[], move |response, _| {
             if state.generation.get_value() != generation {
+                return;
+            }
+            if let Response::Step(step) = response {
+                state.step.set(step);
                 return;
             }
             state.busy.set(false);

@@ -2,7 +2,8 @@
 //! current dataset, so the page never holds or decodes a million orders.
 
 use super::protocol::{
-    Failure, Overview, Request, Response, bytes_of, decode_dataset, encode_dataset, from_js, to_js,
+    AnalysisStep, Failure, Overview, Request, Response, bytes_of, decode_dataset, encode_dataset,
+    from_js, to_js,
 };
 use super::store::{
     self, FileProblem, Source, StoreError, StoreRequest, StoreResponse, Workspace, WorkspaceMeta,
@@ -139,6 +140,7 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
             }
         }
         Request::Analyze { settings } => {
+            reply(Response::Step(AnalysisStep::Analysing), None);
             let started = js_sys::Date::now();
             let overview = DATASET.with(|d| {
                 d.borrow().as_ref().map(|dataset| {
@@ -148,6 +150,7 @@ fn handle(request: Request, files: &[Vec<u8>], reply: &dyn Fn(Response, Option<V
                     let prediction = SCORED.with(|s| {
                         let mut s = s.borrow_mut();
                         if !s.as_ref().is_some_and(|s| s.fits(&report, &model)) {
+                            reply(Response::Step(AnalysisStep::Predicting), None);
                             *s = Some(predict::score(dataset, &report, &model));
                         }
                         s.as_ref().expect("scored above").apply(&mut report)

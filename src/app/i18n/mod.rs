@@ -96,7 +96,6 @@ pub struct Texts {
     pub page_customers: &'static str,
     pub page_actions: &'static str,
     pub page_settings: &'static str,
-    pub recomputing: &'static str,
     pub no_data_open: &'static str,
 }
 
@@ -185,7 +184,6 @@ pub static ZH: Texts = Texts {
     page_customers: "客户列表",
     page_actions: "行动清单",
     page_settings: "设置",
-    recomputing: "正在重新计算…",
     no_data_open: "尚未打开数据",
 };
 
@@ -274,7 +272,6 @@ pub static EN: Texts = Texts {
     page_customers: "Customers",
     page_actions: "Actions",
     page_settings: "Settings",
-    recomputing: "Recomputing…",
     no_data_open: "No data is open",
 };
 
@@ -285,6 +282,7 @@ pub fn texts(lang: Lang) -> &'static Texts {
     }
 }
 
+use super::protocol::AnalysisStep;
 use crate::engine::import::{ErrorKind, Field, Reason, SkipReason, Stage, TableKind};
 
 pub fn field_label(field: Field, lang: Lang) -> &'static str {
@@ -469,6 +467,19 @@ pub fn stage_label(stage: Stage, lang: Lang) -> &'static str {
         Stage::Building => ("汇总订单", "Building orders"),
     };
     pick(lang, zh, en)
+}
+
+/// "Step n of 2: ..." for the analysis progress in the top bar.
+pub fn analysis_step(step: AnalysisStep, lang: Lang) -> String {
+    let (zh, en) = match step {
+        AnalysisStep::Analysing => ("分析分级、RFM 与评分", "Analysing tiers, RFM and scores"),
+        AnalysisStep::Predicting => ("拟合流失与 CLV 模型", "Fitting the churn and CLV models"),
+    };
+    let (n, of) = (step.number(), AnalysisStep::COUNT);
+    match lang {
+        Lang::Zh => format!("第 {n}/{of} 步：{zh}…"),
+        Lang::En => format!("Step {n} of {of}: {en}…"),
+    }
 }
 
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {

@@ -12,8 +12,8 @@ mod tiers;
 mod value;
 
 use super::bridge;
-use super::i18n::texts;
-use super::protocol::{Overview, Request, Response};
+use super::i18n;
+use super::protocol::{AnalysisStep, Overview, Request, Response};
 use super::route::{Page, Route};
 use super::state::use_app;
 use crate::engine::query::{RowPage, RowQuery};
@@ -59,12 +59,17 @@ pub fn with_overview<V: IntoView + 'static>(
     body: impl Fn(Arc<Overview>) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     let state = use_app();
-    move || match state.overview.get() {
+    move || {
+        match state.overview.get() {
         Some(o) => body(o).into_any(),
         None => view! {
-            <p class="muted" role="status">{move || texts(state.lang.get()).recomputing}</p>
+            <div class="progress muted" role="status">
+                <span>{move || i18n::analysis_step(state.step.get(), state.lang.get())}</span>
+                <progress max=AnalysisStep::COUNT value=move || state.step.get().number()></progress>
+            </div>
         }
         .into_any(),
+    }
     }
 }
 
