@@ -20,7 +20,6 @@ mod start;
 
 use crate::engine::{i18n::Lang, summary::Summary};
 use leptos::prelude::*;
-use protocol::AnalysisStep;
 use route::{Page, Route};
 use state::{AppState, use_app};
 use std::sync::Arc;
@@ -92,7 +91,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || state.busy.get()>
                     <span class="busy" role="status" data-testid="busy" data-step=move || format!("{:?}", state.step.get())>
                         <span>{move || i18n::analysis_step(state.step.get(), lang.get())}</span>
-                        <progress max=AnalysisStep::COUNT value=move || state.step.get().number()></progress>
+                        <progress max="1" value=move || state.step.get().fraction()></progress>
                     </span>
                 </Show>
                 <Show when=move || has_data.get()>

@@ -119,6 +119,11 @@ impl AnalysisStep {
     pub fn number(self) -> usize {
         self as usize + 1
     }
+
+    /// For a progress bar: halfway through this step's share (a step reports no fraction).
+    pub fn fraction(self) -> f64 {
+        (self as usize as f64 + 0.5) / Self::COUNT as f64
+    }
 }
 
 /// A report without its per-customer rows and tier history, which stay in the worker (100,000

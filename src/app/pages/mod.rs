@@ -13,7 +13,7 @@ mod value;
 
 use super::bridge;
 use super::i18n;
-use super::protocol::{AnalysisStep, Overview, Request, Response};
+use super::protocol::{Overview, Request, Response};
 use super::route::{Page, Route};
 use super::state::use_app;
 use crate::engine::query::{RowPage, RowQuery};
@@ -59,17 +59,15 @@ pub fn with_overview<V: IntoView + 'static>(
     body: impl Fn(Arc<Overview>) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     let state = use_app();
-    move || {
-        match state.overview.get() {
+    move || match state.overview.get() {
         Some(o) => body(o).into_any(),
         None => view! {
             <div class="progress muted" role="status">
                 <span>{move || i18n::analysis_step(state.step.get(), state.lang.get())}</span>
-                <progress max=AnalysisStep::COUNT value=move || state.step.get().number()></progress>
+                <progress max="1" value=move || state.step.get().fraction()></progress>
             </div>
         }
         .into_any(),
-    }
     }
 }
 
