@@ -149,13 +149,26 @@ try {
     JSON.stringify(rankShown) === JSON.stringify(rankWant)
       && JSON.stringify(rankWant) !== JSON.stringify(current.customers),
     `${JSON.stringify(rankShown)} vs ${JSON.stringify(rankWant)}`);
-  const industry = await page.$eval('[data-testid=filter-industry] option:nth-child(2)', (o) => o.value);
-  await page.selectOption('[data-testid=filter-industry]', industry);
-  const filteredWant = cliTiers({ tiers: { rule: 'rank_share' }, filter: { industries: [industry] } });
+  // The industry filter: one value, then two (either of them), as the CLI filters.
+  await page.click('[data-testid=filter-industry] summary');
+  const industries = await page.$$eval('[data-testid=filter-industry] input[type=checkbox]',
+    (boxes) => boxes.map((b) => b.value));
+  await page.check(`[data-testid=filter-industry] input[value="${industries[0]}"]`);
+  const filteredWant = cliTiers({ tiers: { rule: 'rank_share' }, filter: { industries: [industries[0]] } });
   const filteredShown = await waitForTiers(filteredWant);
   check('industry filter: tier counts equal the CLI with the same filter',
     JSON.stringify(filteredShown) === JSON.stringify(filteredWant),
     `${JSON.stringify(filteredShown)} vs ${JSON.stringify(filteredWant)}`);
+  await page.check(`[data-testid=filter-industry] input[value="${industries[1]}"]`);
+  const twoWant = cliTiers({ tiers: { rule: 'rank_share' },
+    filter: { industries: [industries[0], industries[1]].sort() } });
+  const twoShown = await waitForTiers(twoWant);
+  check('two industries: tier counts equal the CLI with both in the filter',
+    JSON.stringify(twoShown) === JSON.stringify(twoWant)
+      && JSON.stringify(twoWant) !== JSON.stringify(filteredWant),
+    `${JSON.stringify(twoShown)} vs ${JSON.stringify(twoWant)}`);
+  await page.screenshot({ path: `${ARTIFACTS}/filter-zh.png` });
+  await page.click('[data-testid=filter-industry] summary');
   await page.click('[data-testid=clear-filters]');
   await page.click('a[data-page=settings]');
   await page.click('[data-testid=reset-settings]');

@@ -176,3 +176,11 @@ pub fn texts(lang: Lang) -> &'static SettingsTexts {
         Lang::En => &EN,
     }
 }
+
+/// The filter drop-down's summary when several values are ticked.
+pub fn chosen_count(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已选 {n} 项"),
+        Lang::En => format!("{n} selected"),
+    }
+}

@@ -1,7 +1,7 @@
 //! The settings page and the filter bar. Every control writes `AppState::settings`, which
 //! re-analyses in the worker; a value outside its range is flagged and not applied.
 
-use super::super::i18n::settings::{SettingsTexts, texts};
+use super::super::i18n::settings::{SettingsTexts, chosen_count, texts};
 use super::super::state::use_app;
 use super::PageHead;
 use crate::engine::model::{day_from_date, format_day};
@@ -262,8 +262,8 @@ fn rule_slug(r: TierRule) -> &'static str {
     }
 }
 
-/// The customer filter (industry, region, size, manager) over every page. One value per
-/// field; the engine's filter also takes lists, which the app does not need yet.
+/// The customer filter (industry, region, size, manager) over every page: any number of
+/// values per field, each field a drop-down of check boxes.
 #[component]
 pub fn FilterBar() -> impl IntoView {
     let state = use_app();
@@ -274,29 +274,52 @@ pub fn FilterBar() -> impl IntoView {
                        id: &'static str,
                        values: Vec<String>,
                        field: Field| {
-        let current = move || {
+        // Values of one field are alternatives (any of them); fields combine (all of them).
+        let chosen = move || {
             settings.with(|s| {
                 let mut f = s.filter.clone();
-                field(&mut f).first().cloned().unwrap_or_default()
+                std::mem::take(field(&mut f))
             })
         };
+        let summary = move || {
+            let chosen = chosen();
+            match chosen.len() {
+                0 => t().all.to_owned(),
+                1 => chosen[0].clone(),
+                n => chosen_count(n, state.lang.get()),
+            }
+        };
+        let label_id = format!("filter-{id}-label");
         view! {
-            <label class="filter">
-                <span>{move || label(t())}</span>
-                <select data-testid=format!("filter-{id}")
-                    on:change=move |ev| {
-                        let value = event_target_value(&ev);
-                        settings.update(|s| {
-                            *field(&mut s.filter) = if value.is_empty() { Vec::new() } else { vec![value] };
-                        });
-                    }>
-                    <option value="" selected=move || current().is_empty()>{move || t().all}</option>
-                    {values.into_iter().map(|v| {
-                        let selected = { let v = v.clone(); move || current() == v };
-                        view! { <option value=v.clone() selected=selected>{v.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            <div class="filter">
+                <span id=label_id.clone()>{move || label(t())}</span>
+                <details class="multi-pick" data-testid=format!("filter-{id}")>
+                    <summary aria-labelledby=label_id.clone()>{summary}</summary>
+                    <div class="multi-pick-list" role="group" aria-labelledby=label_id>
+                        {values.into_iter().map(|v| {
+                            let checked = { let v = v.clone(); move || chosen().contains(&v) };
+                            let value = v.clone();
+                            view! {
+                                <label class="multi-pick-item">
+                                    <input type="checkbox" value=v.clone() prop:checked=checked
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            settings.update(|s| {
+                                                let list = field(&mut s.filter);
+                                                list.retain(|x| *x != value);
+                                                if on {
+                                                    list.push(value.clone());
+                                                    list.sort();
+                                                }
+                                            });
+                                        } />
+                                    <span>{v}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </details>
+            </div>
         }
     };
     move || {
