@@ -254,6 +254,38 @@ fn rule_label(t: &SettingsTexts, r: TierRule) -> &'static str {
     }
 }
 
+/// Closes the open filter drop-down when the pointer goes down outside it, as a native
+/// `<select>` closes (pointer events, not focus: Safari does not focus a clicked check box).
+fn close_drop_downs_outside(ev: web_sys::PointerEvent) {
+    use wasm_bindgen::JsCast;
+    let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+    // Opening one drop-down closes the other, so at most one is open.
+    if let Ok(Some(open)) = document().query_selector("details.multi-pick[open]")
+        && !open.contains(target.as_ref())
+    {
+        let _ = open.remove_attribute("open");
+    }
+}
+
+/// Escape closes the drop-down and leaves the focus on its summary.
+fn close_on_escape(ev: web_sys::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    if ev.key() != "Escape" {
+        return;
+    }
+    if let Some(details) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    {
+        let _ = details.remove_attribute("open");
+        if let Ok(Some(summary)) = details.query_selector("summary")
+            && let Ok(summary) = summary.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = summary.focus();
+        }
+    }
+}
+
 fn rule_slug(r: TierRule) -> &'static str {
     match r {
         TierRule::CumulativeShare => "cumulative",
@@ -269,6 +301,8 @@ pub fn FilterBar() -> impl IntoView {
     let state = use_app();
     let t = move || texts(state.lang.get());
     let settings = state.settings;
+    let outside = window_event_listener(leptos::ev::pointerdown, close_drop_downs_outside);
+    on_cleanup(move || outside.remove());
     type Field = fn(&mut crate::engine::filter::Filter) -> &mut Vec<String>;
     let picker = move |label: fn(&SettingsTexts) -> &'static str,
                        id: &'static str,
@@ -293,7 +327,8 @@ pub fn FilterBar() -> impl IntoView {
         view! {
             <div class="filter">
                 <span id=label_id.clone()>{move || label(t())}</span>
-                <details class="multi-pick" data-testid=format!("filter-{id}")>
+                <details class="multi-pick" data-testid=format!("filter-{id}")
+                    on:keydown=close_on_escape>
                     <summary aria-labelledby=label_id.clone()>{summary}</summary>
                     <div class="multi-pick-list" role="group" aria-labelledby=label_id>
                         {values.into_iter().map(|v| {
