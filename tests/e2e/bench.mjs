@@ -133,15 +133,14 @@ try {
     const predict = Number(await page.getAttribute('[data-testid=tiers]', 'data-predict-ms'));
     // Settings changed: from the click to every view holding the new analysis.
     await page.click('a[data-page=settings]');
-    const waitSettled = () => page.waitForSelector('[data-testid=busy]', { state: 'detached', timeout: 300000 });
     let changed = Date.now();
     await page.click('[data-testid=rule-rank]');
-    await waitSettled();
+    await settled();
     const recompute = Date.now() - changed;
     changed = Date.now();
     await page.fill('[data-testid=as-of]', '2025-07-01');
     await page.dispatchEvent('[data-testid=as-of]', 'change');
-    await waitSettled();
+    await settled();
     const refit = Date.now() - changed;
     if (run === 1) {
       // What the user sees while a refit runs: the step and its progress bar in the top bar.
@@ -150,7 +149,7 @@ try {
       await page.waitForSelector('[data-testid=busy][data-step=Predicting]', { timeout: 300000 });
       await page.waitForTimeout(60);
       await page.locator('.topbar').screenshot({ path: 'tests/artifacts/bench-progress-en.png' });
-      await waitSettled();
+      await settled();
     }
     await page.click('a[data-page=clv]');
     const basis = await page.getAttribute('[data-testid=predictions]', 'data-basis', { timeout: 300000 });
