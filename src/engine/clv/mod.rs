@@ -148,11 +148,11 @@ impl FitProblem {
             ),
             (FitProblem::ParameterRunaway { parameter, value }, Lang::En) => format!(
                 "parameter {parameter} ran off to {value:.3e}: the data do not determine the model ({})",
-                runaway_hint(parameter, lang)
+                lacking(parameter, None, lang)
             ),
             (FitProblem::ParameterRunaway { parameter, value }, Lang::Zh) => format!(
                 "参数 {parameter} 趋于 {value:.3e}：数据无法确定模型（{}）",
-                runaway_hint(parameter, lang)
+                lacking(parameter, None, lang)
             ),
             (FitProblem::HeavyTailedSpend { q }, Lang::En) => format!(
                 "spend model q = {q:.3} ≤ 1: spend per order is too uneven for an average to exist; no spend or CLV figures"
@@ -166,15 +166,35 @@ impl FitProblem {
     }
 }
 
-/// What a parameter running off says about the data: which heterogeneity the data lack.
-fn runaway_hint(parameter: &str, lang: Lang) -> &'static str {
-    match (parameter, lang) {
-        ("r" | "alpha", Lang::En) => "purchase rates hardly differ between customers",
-        ("r" | "alpha", Lang::Zh) => "客户之间的购买频率几乎没有差异",
-        ("p" | "q" | "gamma", Lang::En) => "spend per order hardly differs between customers",
-        ("p" | "q" | "gamma", Lang::Zh) => "客户之间的单笔消费几乎没有差异",
-        (_, Lang::En) => "for example, no sign of customers dropping out",
-        (_, Lang::Zh) => "例如看不出客户流失的迹象",
+/// What a parameter running off says about the data: which heterogeneity they lack.
+/// `rising` is the direction it ran (towards infinity or 0), `None` when not known.
+fn lacking(parameter: &str, rising: Option<bool>, lang: Lang) -> &'static str {
+    let (zh, en) = match (parameter, rising) {
+        ("r" | "alpha", Some(true) | None) => (
+            "客户之间的购买频率几乎没有差异",
+            "purchase rates hardly differ between customers",
+        ),
+        ("p" | "q" | "gamma", Some(true) | None) => (
+            "客户之间的单笔消费几乎没有差异",
+            "spend per order hardly differs between customers",
+        ),
+        ("a", Some(false)) => (
+            "几乎看不出客户流失",
+            "hardly any customer seems to drop out",
+        ),
+        ("a" | "b", Some(true)) => (
+            "流失概率极小或所有客户都相同",
+            "the chance of dropping out is tiny or the same for every customer",
+        ),
+        (_, None) => (
+            "例如看不出客户流失的迹象",
+            "for example, no sign of customers dropping out",
+        ),
+        (_, Some(_)) => ("数据无法确定该参数", "the data do not pin it down"),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
     }
 }
 
@@ -207,8 +227,8 @@ pub struct FitStatus {
     pub at_bound: Vec<AtBound>,
 }
 
-/// A parameter the likelihood pushes towards 0 or infinity, held at 1e-6 or 1.2e6 (scaled as
-/// the optimiser sees it).
+/// A parameter the likelihood pushes towards 0 or infinity, held at the edge of the search
+/// box, e^±`MAX_LOG_PARAMETER` (scaled as the optimiser sees it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AtBound {
     pub parameter: String,
@@ -228,22 +248,7 @@ impl AtBound {
 
     pub fn text(&self, lang: Lang) -> String {
         let (name, value) = (&self.parameter, self.value);
-        let hint = match (name.as_str(), self.rising, lang) {
-            ("r" | "alpha", true, Lang::En) => "purchase rates hardly differ between customers",
-            ("r" | "alpha", true, Lang::Zh) => "客户之间的购买频率几乎没有差异",
-            ("a", false, Lang::En) => "hardly any customer seems to drop out",
-            ("a", false, Lang::Zh) => "几乎看不出客户流失",
-            ("a" | "b", true, Lang::En) => {
-                "the chance of dropping out is tiny or the same for every customer"
-            }
-            ("a" | "b", true, Lang::Zh) => "流失概率极小或所有客户都相同",
-            ("p" | "q" | "gamma", true, Lang::En) => {
-                "spend per order hardly differs between customers"
-            }
-            ("p" | "q" | "gamma", true, Lang::Zh) => "客户之间的单笔消费几乎没有差异",
-            (_, _, Lang::En) => "the data do not pin it down",
-            (_, _, Lang::Zh) => "数据无法确定该参数",
-        };
+        let hint = lacking(name, Some(self.rising), lang);
         match (self.rising, lang) {
             (true, Lang::En) => format!(
                 "{name} held at {value:.3e}: the likelihood keeps rising towards infinity ({hint}); the figures are those of that limit"
@@ -771,6 +776,8 @@ fn fit_bgnbd(observations: &[Observation], settings: &ClvSettings) -> BgNbdFit {
     }
 }
 
+const GG_NAMES: [&str; 3] = ["p", "q", "gamma"];
+
 fn fit_gamma_gamma(
     spend: &[(u32, f64)],
     excluded: usize,
@@ -787,6 +794,7 @@ fn fit_gamma_gamma(
     } else {
         let est = gamma_gamma::fit(spend)?;
         let m = &est.minimum;
+        let values = [est.params.p, est.params.q, est.params.gamma];
         let status = FitStatus {
             converged: m.outcome == Outcome::Converged,
             fixed: false,
@@ -798,11 +806,7 @@ fn fit_gamma_gamma(
             at_bound: m
                 .held
                 .iter()
-                .map(|&i| {
-                    let p = est.params;
-                    let value = [p.p, p.q, p.gamma][i];
-                    AtBound::new(["p", "q", "gamma"][i], value, m.x[i])
-                })
+                .map(|&i| AtBound::new(GG_NAMES[i], values[i], m.x[i]))
                 .collect(),
         };
         (est.params, est.log_likelihood, status, Some(m.x.clone()))
@@ -811,7 +815,7 @@ fn fit_gamma_gamma(
     if let Some(i) = runaway {
         status.converged = false;
         status.problem = Some(FitProblem::ParameterRunaway {
-            parameter: ["p", "q", "gamma"][i].into(),
+            parameter: GG_NAMES[i].into(),
             value: [params.p, params.q, params.gamma][i],
         });
     } else if status.problem.is_none() && !params.is_usable() {
@@ -975,6 +979,31 @@ mod tests {
             let spend = gg.params.expected_average_spend(x, 100.0);
             assert!((spend - 100.0).abs() < 0.01, "{x}: {spend}");
         }
+    }
+
+    #[test]
+    fn runaway_and_held_parameters_name_what_the_data_lack() {
+        let runaway = |parameter: &str| {
+            FitProblem::ParameterRunaway {
+                parameter: parameter.into(),
+                value: 1e14,
+            }
+            .text(Lang::En)
+        };
+        assert!(runaway("q").ends_with("(spend per order hardly differs between customers)"));
+        assert!(runaway("a").ends_with("(for example, no sign of customers dropping out)"));
+        let held = |parameter: &str, rising| {
+            AtBound {
+                parameter: parameter.into(),
+                value: 1.0,
+                rising,
+            }
+            .text(Lang::En)
+        };
+        assert!(held("a", false).contains("(hardly any customer seems to drop out)"));
+        assert!(held("b", true).contains("(the chance of dropping out is tiny or the same"));
+        assert!(held("alpha", false).contains("(the data do not pin it down)"));
+        assert!(held("r", true).contains("(purchase rates hardly differ between customers)"));
     }
 
     #[test]
