@@ -90,8 +90,7 @@ pub fn App() -> impl IntoView {
             <div class="topbar-actions">
                 <Show when=move || state.busy.get()>
                     <span class="busy" role="status" data-testid="busy" data-step=move || format!("{:?}", state.step.get())>
-                        <span>{move || i18n::analysis_step(state.step.get(), lang.get())}</span>
-                        <progress max="1" value=move || state.step.get().fraction()></progress>
+                        <AnalysisProgress />
                     </span>
                 </Show>
                 <Show when=move || has_data.get()>
@@ -163,6 +162,17 @@ fn SideNav() -> impl IntoView {
                 }).collect_view()}
             </ul>
         </nav>
+    }
+}
+
+/// The step an analysis has reached, in words and as a bar (the top bar while busy, and a
+/// page waiting for its first analysis).
+#[component]
+pub fn AnalysisProgress() -> impl IntoView {
+    let state = use_app();
+    view! {
+        <span>{move || i18n::analysis_step(state.step.get(), state.lang.get())}</span>
+        <progress max="1" value=move || state.step.get().fraction()></progress>
     }
 }
 

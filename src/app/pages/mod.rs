@@ -11,8 +11,8 @@ mod settings;
 mod tiers;
 mod value;
 
+use super::AnalysisProgress;
 use super::bridge;
-use super::i18n;
 use super::protocol::{Overview, Request, Response};
 use super::route::{Page, Route};
 use super::state::use_app;
@@ -63,8 +63,7 @@ pub fn with_overview<V: IntoView + 'static>(
         Some(o) => body(o).into_any(),
         None => view! {
             <div class="progress muted" role="status">
-                <span>{move || i18n::analysis_step(state.step.get(), state.lang.get())}</span>
-                <progress max="1" value=move || state.step.get().fraction()></progress>
+                <AnalysisProgress />
             </div>
         }
         .into_any(),
