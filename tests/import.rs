@@ -809,6 +809,122 @@ fn xlsx_first_sheet_by_default_and_sheet_choice() {
     );
 }
 
+/// An OpenDocument spreadsheet as LibreOffice writes one: a zip whose `content.xml` holds
+/// the rows, with typed cells (`office:date-value`, `office:value`) and repeated blank cells.
+fn ods() -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::{SimpleFileOptions, ZipWriter};
+    let cell = |typ: &str, value: &str| match typ {
+        "string" => format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>"#
+        ),
+        "date" => format!(
+            r#"<table:table-cell office:value-type="date" office:date-value="{value}"><text:p>{value}</text:p></table:table-cell>"#
+        ),
+        _ => format!(
+            r#"<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>"#
+        ),
+    };
+    let row = |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let blank = |n: usize| format!(r#"<table:table-cell table:number-columns-repeated="{n}"/>"#);
+    let s = |v: &str| cell("string", v);
+    let mut rows = vec![
+        row(&[s("2025年一季度销售明细")]),
+        row(&[blank(6)]),
+        row(&[
+            "单据日期",
+            "客户编码",
+            "客户名称",
+            "数量",
+            "单价",
+            "价税合计",
+        ]
+        .map(s)),
+    ];
+    for (date, id, name, qty, price, amount) in [
+        (
+            "2025-01-05",
+            "17850",
+            "东莞嘉禾纺织有限公司",
+            "10",
+            "12.5",
+            "125",
+        ),
+        (
+            "2025-02-14T09:30:00",
+            "17850",
+            "东莞嘉禾纺织有限公司",
+            "4",
+            "50",
+            "200",
+        ),
+        (
+            "2025-03-01",
+            "13047",
+            "天津博远化工有限公司",
+            "-2",
+            "30",
+            "-60",
+        ),
+    ] {
+        let n = |v: &str| cell("float", v);
+        rows.push(row(&[
+            cell("date", date),
+            n(id),
+            s(name),
+            n(qty),
+            n(price),
+            n(amount),
+        ]));
+    }
+    rows.push(row(&[s("合计"), blank(4), cell("float", "265")]));
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:body><office:spreadsheet><table:table table:name="销售明细">{}</table:table><table:table table:name="Sheet2"><table:table-row><table:table-cell/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+        rows.concat()
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // The format asks for an uncompressed `mimetype` first; stored entries need no deflate.
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", content.as_str()),
+        ("META-INF/manifest.xml", manifest),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ods_spreadsheet() {
+    let bytes = ods();
+    let Imported { dataset, report } =
+        import::import_orders(&bytes, "销售.ods", &ImportOptions::new()).unwrap();
+    assert_accounted(&report);
+    assert_eq!(report.encoding, "ods");
+    assert_eq!(report.header_line, 3);
+    assert_eq!(
+        report.skipped,
+        vec![skipped(7, SkipReason::Total)],
+        "{report:?}"
+    );
+    assert_eq!(
+        orders(&dataset),
+        vec![
+            ("17850".into(), "2025-01-05".into(), 125.0),
+            ("17850".into(), "2025-02-14".into(), 200.0),
+            ("13047".into(), "2025-03-01".into(), -60.0),
+        ]
+    );
+    assert_eq!((report.returns, report.net_revenue), (1, 265.0));
+    assert_eq!(&*dataset.customers[1].name, "天津博远化工有限公司");
+    let preview =
+        import::preview(&bytes, "销售.ods", TableKind::Orders, &ImportOptions::new()).unwrap();
+    assert_eq!(preview.sheets, vec!["销售明细", "Sheet2"]);
+}
+
 #[test]
 fn preview_shows_encoding_header_rows_and_mapping() {
     let bytes = fixture("title_lines_and_totals.csv");
