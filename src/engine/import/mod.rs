@@ -215,6 +215,17 @@ pub fn import_with_progress(
     options: &ImportOptions,
     progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Imported, ImportError> {
+    import_with(files, options, progress, true)
+}
+
+/// [`import_with_progress`]; `ahead` lets a large orders file be read with a second thread
+/// natively (see `orders::read`), which the tests turn off to compare.
+fn import_with(
+    files: &Files,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(Progress) -> bool,
+    ahead: bool,
+) -> Result<Imported, ImportError> {
     let mut directory = Directory::default();
     let customers_file = match files.customers {
         Some(file) => {
@@ -224,7 +235,7 @@ pub fn import_with_progress(
         None => None,
     };
     let table = Prepared::new(files.orders, TableKind::Orders, options)?;
-    let orders = orders::read(&table, options, &mut directory, progress)?;
+    let orders = orders::read(&table, options, &mut directory, progress, ahead)?;
     let interactions_file = match files.interactions {
         Some(file) => {
             let table = Prepared::new(file, TableKind::Interactions, options)?;
@@ -507,25 +518,30 @@ impl Tally {
         self.skipped.push(Skipped { line, reason });
     }
 
-    /// Skips a row whose cells are all blank, or that repeats the header (paged report
-    /// exports do); whether it did. Total lines are checked by the caller, which knows the
-    /// key columns.
+    /// Skips a row whose cells are all blank or that repeats the header (see
+    /// [`blank_or_header`]); whether it did.
     fn skip_blank_or_header(&mut self, table: &Prepared, record: &table::Row, line: u64) -> bool {
-        if record.iter().all(|c| trim_cell(c).is_empty()) {
-            self.skip(line, SkipReason::Empty);
-            return true;
+        let reason = blank_or_header(table, record);
+        if let Some(reason) = reason {
+            self.skip(line, reason);
         }
-        if record.len() >= table.headers.len()
-            && record
-                .iter()
-                .zip(&table.headers)
-                .all(|(c, h)| trim_cell(c) == h.as_bytes())
-        {
-            self.skip(line, SkipReason::RepeatedHeader);
-            return true;
-        }
-        false
+        reason.is_some()
     }
+}
+
+/// Whether a row is to be skipped as having every cell blank, or as repeating the header
+/// (paged report exports do). Total lines are checked by the caller, which knows the key
+/// columns.
+fn blank_or_header(table: &Prepared, record: &table::Row) -> Option<SkipReason> {
+    if record.iter().all(|c| trim_cell(c).is_empty()) {
+        return Some(SkipReason::Empty);
+    }
+    let repeated = record.len() >= table.headers.len()
+        && record
+            .iter()
+            .zip(&table.headers)
+            .all(|(c, h)| trim_cell(c) == h.as_bytes());
+    repeated.then_some(SkipReason::RepeatedHeader)
 }
 
 /// Customers of the import: ids handed out by the builder, looked up by key without
@@ -558,6 +574,13 @@ impl Directory {
         self.named.push(named);
         self.managed.push(managed);
         id
+    }
+
+    /// Starts loading what a look-up of `key` will read (see [`intern::KeyMap::prefetch`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn prefetch(&self, key: &[u8]) {
+        self.keys.prefetch(key);
     }
 
     /// An existing customer by key, or by name.
@@ -724,5 +747,120 @@ mod tests {
         assert_eq!(ids, vec![0, 1, 0, 2, 3, 2, 4, 1]);
         let ds = dir.builder.build();
         assert_eq!(&*ds.customers[3].key, "上海恒运贸易有限公司");
+    }
+
+    /// An orders file of `lines` rows with a bit of everything the reader handles, and from
+    /// `quote_at` on a quoted name with a line break in it (the `csv` crate reads the rest).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn messy_orders(lines: usize, quote_at: usize) -> String {
+        use crate::engine::model::{day_from_ymd, format_day};
+        use std::fmt::Write;
+        let mut rng = crate::engine::rng::SplitMix64(7);
+        let header = "单据日期,单据编号,客户编码,客户名称,价税合计,毛利率,业务员,到期日,收款日期";
+        let mut out = format!("销售明细表\n\n{header}\n");
+        let start = day_from_ymd(2024, 1, 1).unwrap();
+        for i in 0..lines {
+            let day = format_day(start + (i * 700 / lines) as i32);
+            let customer = rng.next_u64() % 3000;
+            let amount = (rng.next_u64() % 100_000) as f64 / 100.0;
+            let sign = if i % 37 == 0 { "-" } else { "" };
+            let margin = match i % 3 {
+                0 => "0.25".to_owned(),
+                1 => format!("{}%", i % 40),
+                _ => String::new(),
+            };
+            let due = if i % 5 == 0 {
+                format_day(start + 800)
+            } else {
+                String::new()
+            };
+            let name = if i >= quote_at && i % 50 == 0 {
+                format!("\"公司{customer},\n分部\"")
+            } else {
+                format!("公司{customer}")
+            };
+            // Order numbers shared by neighbouring lines, some by two customers.
+            let order = i / 3 + usize::from(i % 1000 == 1) * 7;
+            let row = match i % 500 {
+                97 => "小计,,,,12345,,,,".to_owned(),
+                131 => String::new(),
+                173 => format!("{day},S{order},,{name},100,,,,"),
+                211 => format!("{day},S{order},C{customer},{name},abc,,,,"),
+                307 => format!("2025-13-45,S{order},C{customer},{name},1,,,,"),
+                401 => header.to_owned(),
+                409 => format!("{day},S{order},C{customer},{name},1,,,2025-99-01,"),
+                457 => format!("{day},S{order},C{customer},{name},,,,,"),
+                _ => format!(
+                    "{day},S{order},C{customer},{name},{sign}{amount},{margin},张{},{due},",
+                    customer % 7
+                ),
+            };
+            writeln!(out, "{row}").unwrap();
+        }
+        out
+    }
+
+    /// Reading rows ahead on a second thread gives what reading them in turn gives, across
+    /// skipped, rejected and quoted rows, and hands over to the `csv` crate midway.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn reading_ahead_gives_the_same_import() {
+        let text = messy_orders(70_000, 60_000);
+        assert!(text.len() >= orders::READ_AHEAD_BYTES);
+        let files = Files::orders("messy.csv", text.as_bytes());
+        let options = ImportOptions::new();
+        let mut ticks = [Vec::new(), Vec::new()];
+        let [a, b] = [false, true].map(|ahead| {
+            let ticks = &mut ticks[usize::from(ahead)];
+            import_with(
+                &files,
+                &options,
+                &mut |p| {
+                    ticks.push(p);
+                    true
+                },
+                ahead,
+            )
+            .unwrap()
+        });
+        assert_eq!(a.report, b.report);
+        assert_eq!(a.dataset, b.dataset);
+        let report = &a.report;
+        // Every kind of row is there: the comparison covers them.
+        let reasons: std::collections::BTreeSet<_> =
+            report.rejected.iter().map(|r| r.reason.message()).collect();
+        assert_eq!(
+            reasons.into_iter().collect::<Vec<_>>(),
+            [
+                "missing amount",
+                "missing customer",
+                "unreadable date",
+                "unreadable number"
+            ]
+        );
+        let skips = |r: SkipReason| report.skipped.iter().filter(|s| s.reason == r).count();
+        // 140 subtotal and 140 repeated-header rows; blank lines are not rows.
+        assert_eq!(
+            (skips(SkipReason::Total), skips(SkipReason::RepeatedHeader)),
+            (140, 140)
+        );
+        // Rows after the first quoted one were filed (the hand-over to the `csv` crate).
+        let last = report.rejected.last().unwrap();
+        assert!(last.line > 60_000, "{last:?}");
+        assert!(report.returns > 1000 && report.order_lines > 60_000);
+        // Progress was reported at the same rows' count either way (the fraction differs
+        // by how far the reading thread had got).
+        assert_eq!(ticks[0].len(), ticks[1].len());
+    }
+
+    /// Cancelling while the second thread reads ahead stops both.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn reading_ahead_can_be_cancelled() {
+        let text = messy_orders(70_000, usize::MAX);
+        let files = Files::orders("messy.csv", text.as_bytes());
+        let cancel = &mut |p: Progress| p.stage != Stage::Orders;
+        let error = import_with(&files, &ImportOptions::new(), cancel, true).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Cancelled);
     }
 }

@@ -83,6 +83,14 @@ impl<'a> Loaded<'a> {
         }
     }
 
+    /// Bytes of text, or cells of a sheet.
+    pub fn size(&self) -> usize {
+        match self {
+            Loaded::Text { text, .. } => text.len(),
+            Loaded::Sheet { range, .. } => range.height() * range.width(),
+        }
+    }
+
     /// Encoding of a text file, or the spreadsheet format.
     pub fn encoding(&self) -> &'static str {
         match self {
@@ -241,6 +249,20 @@ impl<'a> Row<'a> {
         Some(&self.line[self.starts[i] as usize..end])
     }
 
+    /// The cells as slices of the text (blank past the row's end), for a row read from a
+    /// quote-free line; `None` for a row the `csv` crate or a sheet filled.
+    #[inline(always)]
+    pub fn text_cells(&self) -> Option<impl Fn(usize) -> &'a [u8] + '_> {
+        if self.in_record {
+            return None;
+        }
+        let (line, starts) = (self.line, &self.starts[..]);
+        Some(move |i: usize| match starts.get(i + 1) {
+            Some(&end) => &line[starts[i] as usize..end as usize - 1],
+            None => &[][..],
+        })
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
@@ -339,6 +361,11 @@ impl<'a> Rows<'a> {
                 Some(*start + *next)
             }
         }
+    }
+
+    /// Whether the rows are lines of text (not a sheet's).
+    pub fn is_text(&self) -> bool {
+        matches!(self, Rows::Text { .. })
     }
 
     /// How far through the file, 0 to 1.
