@@ -691,6 +691,43 @@ fn utf16_unicode_text() {
     );
 }
 
+/// The first sheet of both spreadsheet fixtures ([`workbook`], [`ods`]) below its title line.
+const SALES_HEADER: [&str; 6] = [
+    "单据日期",
+    "客户编码",
+    "客户名称",
+    "数量",
+    "单价",
+    "价税合计",
+];
+type SalesRow = ((u16, u8, u8), f64, &'static str, f64, f64, f64);
+const SALES_ROWS: [SalesRow; 3] = [
+    (
+        (2025, 1, 5),
+        17850.0,
+        "东莞嘉禾纺织有限公司",
+        10.0,
+        12.5,
+        125.0,
+    ),
+    (
+        (2025, 2, 14),
+        17850.0,
+        "东莞嘉禾纺织有限公司",
+        4.0,
+        50.0,
+        200.0,
+    ),
+    (
+        (2025, 3, 1),
+        13047.0,
+        "天津博远化工有限公司",
+        -2.0,
+        30.0,
+        -60.0,
+    ),
+];
+
 /// A workbook made here: a title and a blank row above the header, Excel dates, numeric
 /// customer ids, a total row, an empty row, and a second sheet.
 fn workbook() -> Vec<u8> {
@@ -700,46 +737,10 @@ fn workbook() -> Vec<u8> {
     let sheet = book.add_worksheet();
     sheet.set_name("销售明细").unwrap();
     sheet.write_string(0, 0, "2025年一季度销售明细").unwrap();
-    for (c, h) in [
-        "单据日期",
-        "客户编码",
-        "客户名称",
-        "数量",
-        "单价",
-        "价税合计",
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (c, h) in SALES_HEADER.iter().enumerate() {
         sheet.write_string(2, c as u16, *h).unwrap();
     }
-    let rows = [
-        (
-            (2025, 1, 5),
-            17850.0,
-            "东莞嘉禾纺织有限公司",
-            10.0,
-            12.5,
-            125.0,
-        ),
-        (
-            (2025, 2, 14),
-            17850.0,
-            "东莞嘉禾纺织有限公司",
-            4.0,
-            50.0,
-            200.0,
-        ),
-        (
-            (2025, 3, 1),
-            13047.0,
-            "天津博远化工有限公司",
-            -2.0,
-            30.0,
-            -60.0,
-        ),
-    ];
-    for (i, ((y, m, d), id, name, qty, price, amount)) in rows.iter().enumerate() {
+    for (i, ((y, m, d), id, name, qty, price, amount)) in SALES_ROWS.iter().enumerate() {
         let r = 3 + i as u32;
         let dt = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
         sheet.write_datetime_with_format(r, 0, &dt, &date).unwrap();
@@ -763,18 +764,14 @@ fn workbook() -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
-#[test]
-fn xlsx_first_sheet_by_default_and_sheet_choice() {
-    let bytes = workbook();
+/// The first sheet of [`workbook`] or [`ods`]: a title line, the header on line 3, three
+/// order lines (a return among them) and a total line.
+fn assert_sales_sheet(bytes: &[u8], name: &str, format: &str, skips: &[Skipped]) {
     let Imported { dataset, report } =
-        import::import_orders(&bytes, "销售.xlsx", &ImportOptions::new()).unwrap();
+        import::import_orders(bytes, name, &ImportOptions::new()).unwrap();
     assert_accounted(&report);
-    assert_eq!(report.encoding, "xlsx");
-    assert_eq!(report.header_line, 3);
-    assert_eq!(
-        report.skipped,
-        vec![skipped(7, SkipReason::Empty), skipped(8, SkipReason::Total)]
-    );
+    assert_eq!((report.encoding.as_str(), report.header_line), (format, 3));
+    assert_eq!(report.skipped, skips);
     assert_eq!(
         orders(&dataset),
         vec![
@@ -783,8 +780,15 @@ fn xlsx_first_sheet_by_default_and_sheet_choice() {
             ("13047".into(), "2025-03-01".into(), -60.0),
         ]
     );
-    assert_eq!(report.returns, 1);
+    assert_eq!((report.returns, report.net_revenue), (1, 265.0));
     assert_eq!(&*dataset.customers[1].name, "天津博远化工有限公司");
+}
+
+#[test]
+fn xlsx_first_sheet_by_default_and_sheet_choice() {
+    let bytes = workbook();
+    let skips = [skipped(7, SkipReason::Empty), skipped(8, SkipReason::Total)];
+    assert_sales_sheet(&bytes, "销售.xlsx", "xlsx", &skips);
 
     let preview = import::preview(
         &bytes,
@@ -831,51 +835,14 @@ fn ods() -> Vec<u8> {
     let mut rows = vec![
         row(&[s("2025年一季度销售明细")]),
         row(&[blank(6)]),
-        row(&[
-            "单据日期",
-            "客户编码",
-            "客户名称",
-            "数量",
-            "单价",
-            "价税合计",
-        ]
-        .map(s)),
+        row(&SALES_HEADER.map(s)),
     ];
-    for (date, id, name, qty, price, amount) in [
-        (
-            "2025-01-05",
-            "17850",
-            "东莞嘉禾纺织有限公司",
-            "10",
-            "12.5",
-            "125",
-        ),
-        (
-            "2025-02-14T09:30:00",
-            "17850",
-            "东莞嘉禾纺织有限公司",
-            "4",
-            "50",
-            "200",
-        ),
-        (
-            "2025-03-01",
-            "13047",
-            "天津博远化工有限公司",
-            "-2",
-            "30",
-            "-60",
-        ),
-    ] {
-        let n = |v: &str| cell("float", v);
-        rows.push(row(&[
-            cell("date", date),
-            n(id),
-            s(name),
-            n(qty),
-            n(price),
-            n(amount),
-        ]));
+    for (i, ((y, m, d), id, name, qty, price, amount)) in SALES_ROWS.into_iter().enumerate() {
+        // One date cell with a time, as a date-time column gives.
+        let time = if i == 1 { "T09:30:00" } else { "" };
+        let date = cell("date", &format!("{y:04}-{m:02}-{d:02}{time}"));
+        let n = |v: f64| cell("float", &v.to_string());
+        rows.push(row(&[date, n(id), s(name), n(qty), n(price), n(amount)]));
     }
     rows.push(row(&[s("合计"), blank(4), cell("float", "265")]));
     let content = format!(
@@ -900,26 +867,7 @@ fn ods() -> Vec<u8> {
 #[test]
 fn ods_spreadsheet() {
     let bytes = ods();
-    let Imported { dataset, report } =
-        import::import_orders(&bytes, "销售.ods", &ImportOptions::new()).unwrap();
-    assert_accounted(&report);
-    assert_eq!(report.encoding, "ods");
-    assert_eq!(report.header_line, 3);
-    assert_eq!(
-        report.skipped,
-        vec![skipped(7, SkipReason::Total)],
-        "{report:?}"
-    );
-    assert_eq!(
-        orders(&dataset),
-        vec![
-            ("17850".into(), "2025-01-05".into(), 125.0),
-            ("17850".into(), "2025-02-14".into(), 200.0),
-            ("13047".into(), "2025-03-01".into(), -60.0),
-        ]
-    );
-    assert_eq!((report.returns, report.net_revenue), (1, 265.0));
-    assert_eq!(&*dataset.customers[1].name, "天津博远化工有限公司");
+    assert_sales_sheet(&bytes, "销售.ods", "ods", &[skipped(7, SkipReason::Total)]);
     let preview =
         import::preview(&bytes, "销售.ods", TableKind::Orders, &ImportOptions::new()).unwrap();
     assert_eq!(preview.sheets, vec!["销售明细", "Sheet2"]);
