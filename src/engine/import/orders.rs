@@ -1,10 +1,11 @@
 //! The orders table: rows to order lines, order lines to orders.
 //!
 //! One pass over the rows, allocating only for new customers and new order numbers: cells
-//! are read without copying (see [`super::table::Row`]), customers and order numbers are interned in hash
-//! maps (with a check against the previous row first, since exports list an order's lines
-//! together), and dates go through the [`DateCache`]. Lines are summed into orders as they
-//! come; days are attached at the end, once the file has settled the day/month order.
+//! are read without copying (see [`super::table::Row`]), customers and order numbers are
+//! interned in hash maps (with a check against the previous row first, since exports list an
+//! order's lines together), and dates go through the [`DateCache`]. Lines are summed into
+//! orders as they come; days are attached at the end, once the file has settled the
+//! day/month order. Natively the pass runs on two threads (see [`read`]).
 
 use super::header::{is_total_line, may_be_label};
 use super::intern::Interner;
