@@ -119,7 +119,12 @@ pub(super) fn read(
     let mut pass = Pass::new(table, options, &rules.c);
     let rows = table.data_rows();
     #[cfg(not(target_arch = "wasm32"))]
-    if ahead && rows.is_text() && table.loaded.size() >= READ_AHEAD_BYTES {
+    if ahead
+        && table
+            .loaded
+            .text_len()
+            .is_some_and(|n| n >= READ_AHEAD_BYTES)
+    {
         read_ahead(&rules, rows, &mut pass, dir, progress)?;
         return Ok(pass.out);
     }

@@ -83,11 +83,11 @@ impl<'a> Loaded<'a> {
         }
     }
 
-    /// Bytes of text, or cells of a sheet.
-    pub fn size(&self) -> usize {
+    /// Bytes of text; `None` for a sheet.
+    pub fn text_len(&self) -> Option<usize> {
         match self {
-            Loaded::Text { text, .. } => text.len(),
-            Loaded::Sheet { range, .. } => range.height() * range.width(),
+            Loaded::Text { text, .. } => Some(text.len()),
+            Loaded::Sheet { .. } => None,
         }
     }
 
@@ -245,6 +245,12 @@ impl<'a> Row<'a> {
         if self.in_record {
             return self.record.get(i);
         }
+        self.text_cell(i)
+    }
+
+    /// Cell `i` of a row read from a quote-free line, as a slice of the text.
+    #[inline(always)]
+    fn text_cell(&self, i: usize) -> Option<&'a [u8]> {
         let end = *self.starts.get(i + 1)? as usize - 1;
         Some(&self.line[self.starts[i] as usize..end])
     }
@@ -253,14 +259,7 @@ impl<'a> Row<'a> {
     /// quote-free line; `None` for a row the `csv` crate or a sheet filled.
     #[inline(always)]
     pub fn text_cells(&self) -> Option<impl Fn(usize) -> &'a [u8] + '_> {
-        if self.in_record {
-            return None;
-        }
-        let (line, starts) = (self.line, &self.starts[..]);
-        Some(move |i: usize| match starts.get(i + 1) {
-            Some(&end) => &line[starts[i] as usize..end as usize - 1],
-            None => &[][..],
-        })
+        (!self.in_record).then_some(move |i| self.text_cell(i).unwrap_or_default())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
@@ -361,11 +360,6 @@ impl<'a> Rows<'a> {
                 Some(*start + *next)
             }
         }
-    }
-
-    /// Whether the rows are lines of text (not a sheet's).
-    pub fn is_text(&self) -> bool {
-        matches!(self, Rows::Text { .. })
     }
 
     /// How far through the file, 0 to 1.
