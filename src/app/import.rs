@@ -186,10 +186,14 @@ pub fn Import(on_done: Callback<Loaded>) -> impl IntoView {
 
     let table_card = move |table: TableKind| {
         let state = state_of(table);
-        let (title, needed) = match table {
-            TableKind::Orders => (t().orders_file, t().required),
-            TableKind::Customers => (t().customers_file, t().optional),
-            TableKind::Interactions => (t().interactions_file, t().optional),
+        // Read in the view, so that the card follows the language.
+        let labels = move || {
+            let t = t();
+            match table {
+                TableKind::Orders => (t.orders_file, t.required),
+                TableKind::Customers => (t.customers_file, t.optional),
+                TableKind::Interactions => (t.interactions_file, t.optional),
+            }
         };
         let input_id = format!("file-{}", table.name());
         let on_change = move |ev: leptos::ev::Event| {
@@ -214,7 +218,7 @@ pub fn Import(on_done: Callback<Loaded>) -> impl IntoView {
                 on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
                 on:drop=on_drop>
                 <div class="drop-head">
-                    <h2>{title} <span class="badge">{needed}</span></h2>
+                    <h2>{move || labels().0} <span class="badge">{move || labels().1}</span></h2>
                     <Show when=move || state.with(|s| s.name.is_some())>
                         <button class="btn btn-ghost" on:click=move |_| remove(table)>{move || t().remove}</button>
                     </Show>

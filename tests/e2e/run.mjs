@@ -286,6 +286,10 @@ open(sys.argv[2], 'wb').write(text.encode('gbk'))
   check('report counts the skipped total line', cli.skipped.length === 1 && report.includes('合计行'),
     JSON.stringify(cli.skipped));
   await page.screenshot({ path: `${ARTIFACTS}/import-report-zh.png`, fullPage: true });
+  await page.click('[data-testid=lang-toggle]');
+  const cardTitle = await page.textContent('[data-table=orders] h2');
+  check('the file cards follow the language', cardTitle.startsWith('Orders'), cardTitle);
+  await page.click('[data-testid=lang-toggle]');
   await page.click('[data-testid=open-analysis]');
   await page.waitForSelector('[data-kpi=orders]');
   const imported = await kpis(page);
